@@ -1,0 +1,99 @@
+"""The one exception tree of the Local Data Library.
+
+Validation findings are never exceptions: they are ``Issue`` records in a ``Report``. An
+exception means the work cannot continue, and its message is written for the person who has to
+act on it, in plain English.
+
+::
+
+    LocalDataError                      500  something went wrong on our side
+    ├── UsageError                      400  the request or command is not usable as given
+    │   ├── UnknownStandard             404  no standard has that name
+    │   ├── UnknownOrganisation         404  no organisation matches that identifier
+    │   └── StandardFileInvalid         400  a standard or Table Schema file cannot be imported
+    └── UnreadableFile                  422  the file cannot be read as a table
+        ├── EmptyFile                   422  the file has no data in it
+        ├── UnsupportedFormat           415  the file is not a format we can read
+        └── FileTooLarge                413  the file, or what it expands to, is over the limit
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class LocalDataError(Exception):
+    """Something stopped the Local Data Library from doing what was asked."""
+
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Something went wrong"
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def to_dict(self) -> dict[str, Any]:
+        """The error as a JSON-ready body (RFC 9457 problem details fields, plus our own)."""
+        return {
+            "ok": False,
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.message,
+            "errors": [self.message, *self.details],
+        }
+
+
+class UsageError(LocalDataError):
+    """The request or command cannot be used as given."""
+
+    status = 400
+    title = "Check what you asked for"
+
+
+class UnknownStandard(UsageError):
+    """No standard has this name."""
+
+    status = 404
+    title = "Standard not found"
+
+
+class UnknownOrganisation(UsageError):
+    """No organisation matches this identifier."""
+
+    status = 404
+    title = "Organisation not found"
+
+
+class StandardFileInvalid(UsageError):
+    """A standard or Table Schema file cannot be imported."""
+
+    title = "Standard file cannot be used"
+
+
+class UnreadableFile(LocalDataError):
+    """The file cannot be read as a table."""
+
+    status = 422
+    title = "File cannot be read"
+
+
+class EmptyFile(UnreadableFile):
+    """The file has no data in it."""
+
+    title = "File is empty"
+
+
+class UnsupportedFormat(UnreadableFile):
+    """The file is not in a format the library reads."""
+
+    status = 415
+    title = "File format not supported"
+
+
+class FileTooLarge(UnreadableFile):
+    """The file, or what it expands to, is larger than the library accepts."""
+
+    status = 413
+    title = "File too large"

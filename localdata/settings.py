@@ -1,0 +1,58 @@
+"""Settings for the Local Data Library: the only module that reads the environment.
+
+Every setting has the prefix ``LOCALDATA_`` (``LOCALDATA_DATA_DIR=/srv/localdata``). Build a
+``Settings`` once at the front door and pass it in; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """How this Local Data Library is configured."""
+
+    model_config = SettingsConfigDict(env_prefix="LOCALDATA_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Where this library runs; production refuses unsafe defaults."
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the metadata database, the lake and raw files."
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the metadata database; a SQLite file in data_dir if unset.",
+    )
+    max_upload_bytes: int = Field(
+        200 * 1024 * 1024, description="Largest file accepted for checking, in bytes."
+    )
+    max_uncompressed_bytes: int = Field(
+        1024 * 1024 * 1024,
+        description="Largest total size a ZIP file may expand to, in bytes (stops ZIP bombs).",
+    )
+    max_columns: int = Field(2000, description="Most columns a file may have.")
+    max_cell_bytes: int = Field(
+        1024 * 1024, description="Longest value a cell may hold, in bytes; longer ones are cut."
+    )
+    batch_rows: int = Field(
+        500_000, description="Rows checked at a time, so memory stays bounded on large files."
+    )
+    example_issues: int = Field(
+        1000,
+        description="Issues kept in full per issue type and column; the counts are always exact.",
+    )
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The metadata database URL, defaulting to a SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'localdata.db'}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides taking precedence."""
+    return Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates the values
