@@ -14,7 +14,8 @@ Severity decides what happens to the file:
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -83,7 +84,7 @@ class Issue:
     column: str | None = None
     value: str | None = None
     detail: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     @property
     def issue_type(self) -> IssueType:
