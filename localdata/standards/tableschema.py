@@ -82,9 +82,13 @@ def _export_field(standard_field: StandardField) -> dict[str, Any]:
     kind, fmt = _EXPORT[standard_field.datatype]
     rules = standard_field.constraints
     constraints: dict[str, Any] = {"required": standard_field.required}
-    for ours, theirs in [("minimum", "minimum"), ("maximum", "maximum"),
-                         ("min_length", "minLength"), ("max_length", "maxLength"),
-                         ("pattern", "pattern")]:
+    for ours, theirs in [
+        ("minimum", "minimum"),
+        ("maximum", "maximum"),
+        ("min_length", "minLength"),
+        ("max_length", "maxLength"),
+        ("pattern", "pattern"),
+    ]:
         if getattr(rules, ours) is not None:
             constraints[theirs] = getattr(rules, ours)
     if rules.unique:
@@ -128,8 +132,9 @@ def import_table_schema(text: str, *, name: str | None = None) -> Standard:
         return _build_standard(document, schema, name)
     except ValidationError as exc:
         problems = "; ".join(e["msg"] for e in exc.errors()[:5])
-        raise StandardFileInvalid(f"The Table Schema cannot be used as a standard: {problems}."
-                                  ) from exc
+        raise StandardFileInvalid(
+            f"The Table Schema cannot be used as a standard: {problems}."
+        ) from exc
 
 
 def _find_schema(document: Any) -> dict[str, Any]:
@@ -140,13 +145,12 @@ def _find_schema(document: Any) -> dict[str, Any]:
             if isinstance(resource, dict) and isinstance(resource.get("schema"), dict):
                 return _find_schema(resource["schema"])
     raise StandardFileInvalid(
-        "The file has no list of fields. A Table Schema needs a \"fields\" list, and a Data "
-        "Package needs a resource with a \"schema\"."
+        'The file has no list of fields. A Table Schema needs a "fields" list, and a Data '
+        'Package needs a resource with a "schema".'
     )
 
 
-def _build_standard(document: dict[str, Any], schema: dict[str, Any],
-                    name: str | None) -> Standard:
+def _build_standard(document: dict[str, Any], schema: dict[str, Any], name: str | None) -> Standard:
     ours = schema.get("localdata") or {}
     title = str(schema.get("title") or document.get("title") or name or "Imported standard")
     standard_name = kebab(name or str(schema.get("name") or document.get("name") or title))
@@ -179,8 +183,7 @@ def _import_field(spec: dict[str, Any]) -> StandardField:
     ours = spec.get("localdata") or {}
     original = str(spec.get("name", ""))
     constraints = spec.get("constraints") or {}
-    datatype = ours.get("datatype") or _IMPORT.get(str(spec.get("type", "string")),
-                                                   Datatype.STRING)
+    datatype = ours.get("datatype") or _IMPORT.get(str(spec.get("type", "string")), Datatype.STRING)
     if spec.get("format") in {"uri", "url"} and "datatype" not in ours:
         datatype = Datatype.URL
     name = kebab(original)
