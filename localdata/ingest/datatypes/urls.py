@@ -1,0 +1,55 @@
+"""Harmonise web addresses.
+
+A URL must start ``http://`` or ``https://`` and name a host with a dot in it. A web address
+without its scheme (``www.example.gov.uk/page``) gets ``https://`` added, with an info issue.
+Anything else (spaces, several addresses in one cell like ``a|b``, ``n/a``) is an error.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from localdata.ingest.datatypes.columns import first_issue
+from localdata.ingest.datatypes.result import Harmonised
+from localdata.ingest.issues import IssueType, Severity
+from localdata.standards.model import StandardField
+
+URL_SCHEME_ADDED = IssueType(
+    "url-scheme-added",
+    "https:// added to a web address",
+    Severity.INFO,
+    "We added https:// to the start of this web address. Check the link works.",
+    fixed_by="library",
+)
+URL_UNRECOGNISED = IssueType(
+    "url-unrecognised",
+    "Not a web address",
+    Severity.ERROR,
+    "Enter one full web address, starting with https://, like https://www.example.gov.uk/page.",
+)
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+# No spaces, and no "|": files list several addresses in one cell as "a|b".
+_HOST_AND_PATH = rf"{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,}}\.?(?::\d+)?(?:[/?#][^\s|]*)?"
+_URL = rf"(?i)^https?://(?:[^\s/@]+@)?{_HOST_AND_PATH}$"
+_WITHOUT_SCHEME = rf"(?i)^{_HOST_AND_PATH}$"
+
+
+def harmonise_url(values: pl.Series, field: StandardField) -> Harmonised:
+    """Web addresses as pl.String, each starting http:// or https://."""
+    url = pl.col("raw")
+    complete = url.str.contains(_URL)
+    schemeless = ~complete & url.str.contains(_WITHOUT_SCHEME)
+    value = pl.when(complete).then(url).when(schemeless).then(pl.lit("https://") + url)
+    found = (
+        values.alias("raw")
+        .to_frame()
+        .select(
+            value.alias("value"),
+            first_issue(
+                (url.is_not_null() & value.is_null(), URL_UNRECOGNISED),
+                (schemeless, URL_SCHEME_ADDED),
+            ).alias("issue"),
+        )
+    )
+    return Harmonised(found["value"].alias(values.name), found["issue"].alias(values.name))

@@ -1,0 +1,103 @@
+"""Flags, URLs, postcodes, UPRNs and GSS codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from localdata.ingest.datatypes import canonical_text, harmonise
+from localdata.standards.model import Datatype
+from tests.ingest.datatypes.factories import column, make_field, one
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("yes", True, None),
+        ("Yes", True, None),
+        ("Y", True, None),
+        ("TRUE", True, None),
+        ("1", True, None),
+        ("no", False, None),
+        ("N", False, None),
+        ("false", False, None),
+        ("0", False, None),
+        ("maybe", None, "flag-unrecognised"),
+        (None, None, None),
+    ],
+)
+def test_flag_reads_yes_and_no(raw: str | None, expected: bool | None, slug: str | None):
+    assert one(raw, Datatype.FLAG) == (expected, slug)
+
+
+def test_flag_canonical_text_is_yes_or_no():
+    result = harmonise(column("Y", "n", None), make_field(Datatype.FLAG))
+    assert canonical_text(result.values, Datatype.FLAG).to_list() == ["yes", "no", None]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("https://www.example.gov.uk/x", "https://www.example.gov.uk/x", None),
+        ("http://maps.molevalley.gov.uk/", "http://maps.molevalley.gov.uk/", None),
+        ("HTTPS://Example.gov.uk", "HTTPS://Example.gov.uk", None),
+        ("https://example.gov.uk:8443/a?b=c#d", "https://example.gov.uk:8443/a?b=c#d", None),
+        ("www.example.gov.uk/x", "https://www.example.gov.uk/x", "url-scheme-added"),
+        ("example.gov.uk", "https://example.gov.uk", "url-scheme-added"),
+        ("ftp://example.gov.uk/file", None, "url-unrecognised"),
+        ("https://", None, "url-unrecognised"),
+        ("https://a.gov.uk/x|https://b.gov.uk/y", None, "url-unrecognised"),
+        ("http://a.gov.uk/x y", None, "url-unrecognised"),
+        ("n/a", None, "url-unrecognised"),
+        ("1.5", None, "url-unrecognised"),
+    ],
+)
+def test_url_needs_scheme_and_host(raw: str, expected: str | None, slug: str | None):
+    assert one(raw, Datatype.URL) == (expected, slug)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("SW1A 1AA", "SW1A 1AA", None),
+        ("BB5 1LA", "BB5 1LA", None),
+        ("M1 1AE", "M1 1AE", None),
+        ("sw1a1aa", "SW1A 1AA", "postcode-reformatted"),
+        ("rh4  1ux", "RH4 1UX", "postcode-reformatted"),
+        ("GIR 0AA", "GIR 0AA", None),
+        ("SW1A", None, "postcode-unrecognised"),
+        ("12345", None, "postcode-unrecognised"),
+    ],
+)
+def test_postcode_written_in_capitals_with_one_space(raw: str, expected: str | None, slug):
+    assert one(raw, Datatype.POSTCODE) == (expected, slug)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("100023336956", "100023336956", None),
+        ("000100023336", "000100023336", None),
+        ("100012345678.0", "100012345678", "uprn-reformatted"),
+        ("100,012,345,678", "100012345678", "uprn-reformatted"),
+        ("1.00012E+11", None, "uprn-unrecognised"),
+        ("1000123456789", None, "uprn-unrecognised"),
+        ("UPRN1", None, "uprn-unrecognised"),
+    ],
+)
+def test_uprn_is_up_to_twelve_digits(raw: str, expected: str | None, slug: str | None):
+    assert one(raw, Datatype.UPRN) == (expected, slug)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("E07000120", "E07000120", None),
+        ("W06000015", "W06000015", None),
+        ("e07000120", "E07000120", "gss-code-reformatted"),
+        ("E07 000 120", "E07000120", "gss-code-reformatted"),
+        ("00DA", None, "gss-code-unrecognised"),
+        ("X07000120", None, "gss-code-unrecognised"),
+    ],
+)
+def test_gss_code_is_letter_and_eight_digits(raw: str, expected: str | None, slug: str | None):
+    assert one(raw, Datatype.GSS_CODE) == (expected, slug)
