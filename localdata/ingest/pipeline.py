@@ -1,0 +1,344 @@
+"""The check: read, shape, map, harmonise, validate and report, one batch of rows at a time.
+
+``check()`` is the whole of it. Reading and shaping live in ``readers.py`` and ``shape.py``,
+mapping in ``mapping.py``, harmonising in ``datatypes/``, validation in ``checks.py`` and the
+report in ``report.py``. Large files are processed ``Settings.batch_rows`` rows at a time, so
+memory stays bounded; pass ``keep_table=False`` to keep no rows in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from localdata.errors import UnknownOrganisation
+from localdata.ingest.checks import check_field, check_formulas, duplicate_values
+from localdata.ingest.datatypes import (
+    CANONICAL_DTYPES,
+    Harmonised,
+    harmonise,
+    harmonise_organisation,
+    harmonise_point,
+)
+from localdata.ingest.issues import Issue, IssueType, Severity
+from localdata.ingest.mapping import ColumnMapping, known_headers, map_columns
+from localdata.ingest.output import TEXT_TYPES, TableWriter
+from localdata.ingest.readers import RawBatch, TableSource, open_table
+from localdata.ingest.report import (
+    ISSUE_SCHEMA,
+    IssueCollector,
+    Report,
+    SourceInfo,
+    issue_frame,
+)
+from localdata.registers import Register
+from localdata.settings import Settings
+from localdata.standards.catalogue import StandardCatalogue
+from localdata.standards.model import Datatype, Standard, StandardField
+
+ORGANISATION_MISMATCH = IssueType(
+    "organisation-mismatch",
+    "Row from another organisation",
+    Severity.ERROR,
+    "This row says it is from '{value}', but you are checking the file for {detail}. "
+    "Correct the organisation, or check the file for the right organisation.",
+)
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class _Plan:
+    """What to do with each batch: the standard, the column mapping, the organisation."""
+
+    standard: Standard
+    mapping: ColumnMapping
+    organisation: str | None
+    seen_column_issues: set[tuple[str, str | None]] = field(default_factory=set)
+    text_columns: dict[str, str] = field(default_factory=dict)
+    unique_values: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+
+
+def check(
+    source: Path | str | bytes,
+    standard: Standard | str,
+    organisation: str | None = None,
+    *,
+    filename: str | None = None,
+    settings: Settings | None = None,
+    output: Path | None = None,
+    keep_table: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Check a file against a standard and return the report.
+
+    ``source`` is a path or the file's bytes; ``organisation`` is any identifier of the
+    publishing organisation (``local-authority:HYN``, ``E07000120``, ``Hyndburn``).
+    With ``output``, the harmonised table is also written there (.csv, .parquet or .json).
+
+    Example::
+
+        report = localdata.check("spend-2024-03.csv", "spend", organisation="E07000120")
+        report.counts_by_severity
+    """
+    settings = settings or Settings()
+    if isinstance(standard, str):
+        standard = StandardCatalogue(settings.data_dir / "standards").get(standard)
+    org_id = _organisation_id(Register.default(), organisation) if organisation else None
+    if isinstance(source, str):
+        source = Path(source)
+    table_source = open_table(
+        source,
+        filename=filename or _name(source),
+        settings=settings,
+        known_headers=known_headers(standard),
+    )
+    supplied = [
+        f.name
+        for f in standard.fields
+        if f.datatype is Datatype.ORGANISATION and org_id is not None
+    ]
+    mapping, mapping_issues = map_columns(table_source.headers, standard, supplied=supplied)
+    plan = _Plan(standard, mapping, org_id)
+    plan.text_columns = {
+        column: name
+        for column, name in mapping.columns.items()
+        if standard.field(name).datatype in TEXT_TYPES
+    }
+    collector = IssueCollector(keep=settings.example_issues)
+    collector.add(issue_frame([*table_source.issues, *mapping_issues]))
+    tables, rows = _run(table_source, plan, collector, output, keep_table, progress)
+    for frame in _duplicates(plan):
+        collector.add(frame)
+    return Report(
+        standard=standard,
+        source=_source_info(table_source, source, filename),
+        mapping=mapping,
+        rows=rows,
+        issues=collector.issues(),
+        counts=collector.counts(),
+        table=pl.concat(tables)
+        if keep_table and tables
+        else (_empty_table(standard) if keep_table else None),
+        organisation=org_id,
+        output=str(output) if output else None,
+    )
+
+
+def _run(
+    table_source: TableSource,
+    plan: _Plan,
+    collector: IssueCollector,
+    output: Path | None,
+    keep_table: bool,
+    progress: Progress | None,
+) -> tuple[list[pl.DataFrame], int]:
+    tables: list[pl.DataFrame] = []
+    rows = 0
+    writer = TableWriter(output, plan.standard) if output else None
+    if writer:
+        writer.__enter__()
+    try:
+        for batch in table_source.batches():
+            table, issues = check_batch(batch, plan)
+            collector.add(issue_frame(batch.issues))
+            collector.add(issues)
+            if writer:
+                writer.write(table)
+            if keep_table:
+                tables.append(table)
+            rows += table.height
+            if progress:
+                progress(rows)
+    except BaseException as error:
+        if writer:
+            writer.__exit__(type(error), error, error.__traceback__)
+        raise
+    if writer:
+        writer.__exit__(None, None, None)
+    return tables, rows
+
+
+def check_batch(batch: RawBatch, plan: _Plan) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Harmonise and validate one batch of rows: the harmonised rows and their issues."""
+    rows = batch.row_numbers.alias("_row")
+    columns: dict[str, pl.Series] = {"_row": rows}
+    found: list[pl.DataFrame] = []
+    originals: dict[str, pl.Series] = {}
+    for standard_field in plan.standard.fields:
+        original, result = _harmonise_field(batch, standard_field, plan)
+        columns[standard_field.name] = result.values.alias(standard_field.name)
+        if original is not None:
+            originals[standard_field.name] = original
+        found.append(_cell_issues(rows, result, standard_field.name, original))
+        found.append(_column_issues(result.column_issues, plan))
+    table = pl.DataFrame(columns)
+    for standard_field in plan.standard.fields:
+        found += check_field(table, originals.get(standard_field.name), standard_field)
+        _remember_unique(plan, standard_field, table)
+    formulas = check_formulas(batch.frame.with_columns(_row=rows), plan.text_columns)
+    if formulas is not None:
+        found.append(formulas)
+    found = [f.select(list(ISSUE_SCHEMA)) for f in found if f.height]
+    return table, pl.concat(found) if found else issue_frame([])
+
+
+def _harmonise_field(
+    batch: RawBatch, standard_field: StandardField, plan: _Plan
+) -> tuple[pl.Series | None, Harmonised]:
+    name = standard_field.name
+    column = plan.mapping.column_for(name)
+    if column is not None:
+        values = batch.frame[column]
+        for other in plan.mapping.fallbacks.get(name, ()):
+            values = values.fill_null(batch.frame[other])
+        if standard_field.datatype is Datatype.ORGANISATION:
+            return values, _organisation(values, standard_field, plan)
+        if standard_field.separator:
+            return values, _harmonise_parts(values, standard_field, standard_field.separator)
+        return values, harmonise(values, standard_field)
+    if name in plan.mapping.points:
+        x, y = (batch.frame[c] for c in plan.mapping.points[name])
+        original = (x + ", " + y).alias(name)
+        return original, harmonise_point(x, y, standard_field)
+    fill = plan.organisation if standard_field.datatype is Datatype.ORGANISATION else None
+    dtype = CANONICAL_DTYPES[standard_field.datatype]
+    height = batch.frame.height
+    values = pl.repeat(fill, height, dtype=pl.String, eager=True).cast(dtype).alias(name)
+    return None, Harmonised(values, _nulls(height, name))
+
+
+def _nulls(height: int, name: str = "") -> pl.Series:
+    return pl.repeat(None, height, dtype=pl.String, eager=True).alias(name)
+
+
+def _harmonise_parts(
+    values: pl.Series, standard_field: StandardField, separator: str
+) -> Harmonised:
+    """Harmonise a cell holding several values ("a | b"), each on its own."""
+    parts = (
+        pl.DataFrame({"cell": pl.int_range(values.len(), eager=True), "value": values})
+        .with_columns(pl.col("value").str.split(separator))
+        .explode("value")
+        .with_columns(pl.col("value").str.strip_chars().replace("", None))
+    )
+    result = harmonise(parts["value"], standard_field)
+    joined = (
+        pl.DataFrame(
+            {"cell": parts["cell"], "value": result.values.cast(pl.String), "issue": result.issues}
+        )
+        .group_by("cell", maintain_order=True)
+        .agg(
+            pl.col("value").drop_nulls().str.join(f" {separator} "),
+            pl.col("issue").drop_nulls().first(),
+        )
+        .sort("cell")
+        .with_columns(pl.col("value").replace("", None))
+    )
+    return Harmonised(
+        joined["value"].alias(standard_field.name),
+        joined["issue"].alias(standard_field.name),
+        result.column_issues,
+        result.details,
+    )
+
+
+def _organisation(values: pl.Series, standard_field: StandardField, plan: _Plan) -> Harmonised:
+    def resolve(identifiers: Iterable[str]) -> dict[str, str | None]:
+        found = Register.default().resolve_many(identifiers)
+        return {k: (v.id if v else None) for k, v in found.items()}
+
+    result = harmonise_organisation(values, standard_field, resolve)
+    if plan.organisation is None:
+        return result
+    other = result.values.is_not_null() & (result.values != plan.organisation)
+    issues = pl.select(
+        pl.when(pl.lit(other))
+        .then(pl.lit(ORGANISATION_MISMATCH.slug))
+        .otherwise(pl.lit(result.issues))
+        .alias(standard_field.name)
+    ).to_series()
+    filled = result.values.fill_null(plan.organisation)
+    return Harmonised(
+        filled,
+        issues,
+        result.column_issues,
+        result.details | {ORGANISATION_MISMATCH.slug: plan.organisation},
+    )
+
+
+def _cell_issues(
+    rows: pl.Series, result: Harmonised, field_name: str, original: pl.Series | None
+) -> pl.DataFrame:
+    shown = original if original is not None else _nulls(len(rows))
+    frame = pl.DataFrame({"row": rows, "type": result.issues, "value": shown})
+    return frame.filter(pl.col("type").is_not_null()).select(
+        "row",
+        pl.lit(field_name, pl.String).alias("field"),
+        pl.lit(None, pl.String).alias("column"),
+        "type",
+        pl.col("value").cast(pl.String),
+        pl.col("type")
+        .replace_strict(result.details, default="", return_dtype=pl.String)
+        .alias("detail"),
+    )
+
+
+def _column_issues(issues: list[Issue], plan: _Plan) -> pl.DataFrame:
+    fresh = [i for i in issues if (i.type, i.field) not in plan.seen_column_issues]
+    plan.seen_column_issues |= {(i.type, i.field) for i in fresh}
+    return issue_frame(fresh)
+
+
+def _remember_unique(plan: _Plan, standard_field: StandardField, table: pl.DataFrame) -> None:
+    if standard_field.constraints.unique:
+        keep = table.select("_row", pl.col(standard_field.name).cast(pl.String).alias("v"))
+        plan.unique_values.setdefault(standard_field.name, []).append(keep)
+
+
+def _duplicates(plan: _Plan) -> Iterable[pl.DataFrame]:
+    for name, frames in plan.unique_values.items():
+        both = pl.concat(frames)
+        yield duplicate_values(both["v"], both["_row"], name)
+
+
+def _empty_table(standard: Standard) -> pl.DataFrame:
+    schema = {"_row": pl.Int64(), **{f.name: CANONICAL_DTYPES[f.datatype] for f in standard.fields}}
+    return pl.DataFrame(schema=schema)
+
+
+def _name_of(organisation_id: str) -> str:
+    return Register.default().get(organisation_id).name
+
+
+def _organisation_id(register: Register, identifier: str) -> str:
+    found = register.resolve(identifier)
+    if found is None:
+        raise UnknownOrganisation(
+            f"No organisation matches '{identifier}'. Use its code, like E07000120 or "
+            "local-authority:HYN, or its name; 'localdata organisations find' lists them."
+        )
+    return found.id
+
+
+def _name(source: Path | bytes) -> str:
+    return source.name if isinstance(source, Path) else "upload"
+
+
+def _source_info(
+    table_source: TableSource, source: Path | bytes, filename: str | None
+) -> SourceInfo:
+    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    return SourceInfo(
+        filename=filename or _name(source),
+        format=table_source.format,
+        encoding=table_source.encoding,
+        sheet=table_source.sheet,
+        size=size,
+    )
+
+
+__all__ = ["check", "check_batch"]
