@@ -12,12 +12,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from localdata.errors import LocalDataError  # noqa: E402
-from localdata.ingest.pipeline import check  # noqa: E402
-from localdata.ingest.report import Report  # noqa: E402
-from localdata.settings import Settings  # noqa: E402
-from localdata.standards.catalogue import StandardCatalogue  # noqa: E402
-from localdata.standards.model import Standard  # noqa: E402
+from localdata.errors import LocalDataError
+from localdata.ingest.pipeline import check
+from localdata.ingest.report import Report
+from localdata.settings import Settings
+from localdata.standards.catalogue import StandardCatalogue
+from localdata.standards.model import Standard
 
 __all__ = [
     "LocalDataError",

@@ -1,0 +1,5 @@
+"""Run the command line with ``python -m localdata``."""
+
+from localdata.cli import main
+
+main()
