@@ -1,0 +1,1 @@
+"""Developer tools: generators for the register and the reference docs."""
