@@ -29,7 +29,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the metadata database; a SQLite file in data_dir if unset.",
     )
     max_upload_bytes: int = Field(
-        200 * 1024 * 1024, description="Largest file accepted for checking, in bytes."
+        100 * 1024 * 1024, description="Largest file accepted for upload, in bytes."
     )
     max_uncompressed_bytes: int = Field(
         1024 * 1024 * 1024,

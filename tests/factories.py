@@ -24,8 +24,7 @@ def make_standard(
     """A standard; by default reference (string) and amount (money) fields."""
     fields = list(fields or [make_field("reference"), make_field("amount", "money")])
     fields = [f.model_copy(update={"required": f.required or f.name in required}) for f in fields]
-    return Standard(name=name, title=name.replace("-", " ").title(), fields=tuple(fields),
-                    **extra)
+    return Standard(name=name, title=name.replace("-", " ").title(), fields=tuple(fields), **extra)
 
 
 def write_file(folder: Path, text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:

@@ -13,8 +13,8 @@ Severity decides what happens to the file:
 
 from __future__ import annotations
 
-import string
 import dataclasses
+import string
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -99,18 +99,24 @@ class Issue:
     @property
     def message(self) -> str:
         """The plain-English message: where the problem is and what to do."""
-        return render_message(self.issue_type, self.row, self.field or self.column, self.value,
-                              self.detail)
+        return render_message(
+            self.issue_type, self.row, self.field or self.column, self.value, self.detail
+        )
 
 
 def render_message(
-    issue_type: IssueType, row: int | None, field_name: str | None, value: str | None,
+    issue_type: IssueType,
+    row: int | None,
+    field_name: str | None,
+    value: str | None,
     detail: str,
 ) -> str:
     """Fill in an issue type's message template and say where the issue is."""
     shown = value if value is None or len(value) <= 80 else value[:77] + "..."
     body = issue_type.message.format(
-        field=field_name or "", value=shown if shown is not None else "", row=row or "",
+        field=field_name or "",
+        value=shown if shown is not None else "",
+        row=row or "",
         detail=detail,
     )
     where = []

@@ -96,6 +96,7 @@ class StandardField(_Frozen):
     constraints: Constraints = Constraints()
     example: str = ""
     personal_data: bool = False
+    separator: str | None = None
     coordinate_columns: CoordinateColumns | None = None
 
     @field_validator("name")
@@ -128,8 +129,13 @@ class Standard(_Frozen):
     frequency: Frequency = Frequency.AD_HOC
     source: str = ""
     attribution: str = ""
-    key: str | None = None
+    key: tuple[str, ...] = ()
     fields: tuple[StandardField, ...]
+
+    @field_validator("key", mode="before")
+    @classmethod
+    def _key_as_tuple(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
 
     @field_validator("name")
     @classmethod
@@ -144,8 +150,9 @@ class Standard(_Frozen):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"fields named more than once: {', '.join(duplicates)}")
-        if self.key is not None and self.key not in names:
-            raise ValueError(f"key {self.key!r} is not one of the fields")
+        strangers = [k for k in self.key if k not in names]
+        if strangers:
+            raise ValueError(f"key fields {', '.join(strangers)} are not among the fields")
         return self
 
     @property

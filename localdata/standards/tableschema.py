@@ -74,7 +74,7 @@ def export_table_schema(standard: Standard) -> dict[str, Any]:
         },
     }
     if standard.key:
-        schema["localdata"]["key"] = standard.key
+        schema["primaryKey"] = list(standard.key)
     return schema
 
 
@@ -106,6 +106,7 @@ def _export_field(standard_field: StandardField) -> dict[str, Any]:
             "guidance": standard_field.guidance,
             "aliases": list(standard_field.aliases),
             "personal_data": standard_field.personal_data,
+            "separator": standard_field.separator,
             "codes": [c.model_dump() for c in rules.codes],
         },
     }
@@ -167,16 +168,15 @@ def _build_standard(document: dict[str, Any], schema: dict[str, Any], name: str 
         frequency=ours.get("frequency", "ad-hoc"),
         source=str(ours.get("source", "")),
         attribution=str(ours.get("attribution", "")),
-        key=ours.get("key") or _primary_key(schema),
+        key=_primary_key(schema),
         fields=tuple(fields),
     )
 
 
-def _primary_key(schema: dict[str, Any]) -> str | None:
+def _primary_key(schema: dict[str, Any]) -> tuple[str, ...]:
     key = schema.get("primaryKey")
-    if isinstance(key, list) and len(key) == 1:
-        key = key[0]
-    return kebab(key) if isinstance(key, str) else None
+    names = [key] if isinstance(key, str) else key if isinstance(key, list) else []
+    return tuple(kebab(str(name)) for name in names)
 
 
 def _import_field(spec: dict[str, Any]) -> StandardField:
@@ -201,6 +201,7 @@ def _import_field(spec: dict[str, Any]) -> StandardField:
         constraints=_import_constraints(constraints, ours),
         example=str(spec.get("example", "")),
         personal_data=bool(ours.get("personal_data", False)),
+        separator=ours.get("separator"),
         coordinate_columns=ours.get("coordinate_columns"),
     )
 

@@ -125,9 +125,9 @@ def test_code_lists_are_unambiguous_and_examples_fit(
 
 def test_key_fields(catalogue: StandardCatalogue) -> None:
     keys = {name: catalogue.get(name).key for name in BUILTIN}
-    assert keys["spend"] == "transaction-number"
-    assert keys["brownfield-land"] == "reference"
-    assert keys["land-and-assets"] == "asset-reference"
+    assert keys["spend"] == ("transaction-number", "transaction-line")
+    assert keys["brownfield-land"] == ("reference",)
+    assert keys["land-and-assets"] == ("asset-reference",)
 
 
 SPEND_FIELDS = [

@@ -49,7 +49,7 @@ def test_import_reads_a_plain_table_schema() -> None:
     assert standard.fields[0].aliases == ("SiteRef",)
     assert standard.fields[1].constraints.minimum == 0
     assert standard.field("status").code_values == ("open", "closed")
-    assert standard.key == "site-ref"
+    assert standard.key == ("site-ref",)
 
 
 def test_import_reads_the_datagovuk_fraud_schema() -> None:
