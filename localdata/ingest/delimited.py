@@ -41,8 +41,6 @@ from itertools import islice
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from localdata.errors import EmptyFile, FileTooLarge, UnsupportedFormat
 from localdata.ingest.encodings import FALLBACK_ERRORS, TextEncoding, Utf8Stream, detect_encoding
@@ -246,6 +244,8 @@ class _Reading:
 
     def exact_rows(self) -> Iterator[RawRecords]:
         """PyArrow on one core; ragged rows are set aside by number and parsed on their own."""
+        import pyarrow as pa  # only files with ragged rows need it, so not imported up front
+
         numbering = _Numbering()
 
         def set_aside(row: Any) -> str:
@@ -313,6 +313,9 @@ class _Reading:
                     number += len(records)
 
     def _arrow_frames(self, on_invalid: Any, numbering: _Numbering) -> Iterator[pl.DataFrame]:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         names = column_names(self.width)
         reader = pacsv.open_csv(
             self._arrow_source(),
@@ -335,6 +338,8 @@ class _Reading:
         return (_numbered(batch, numbering) for batch in reader)
 
     def _arrow_source(self) -> Any:
+        import pyarrow as pa
+
         if not self.dialect.encoding.is_utf8:
             return pa.PythonFile(Utf8Stream(self.data.open(), self.dialect.encoding), mode="r")
         if self.data.path is not None:

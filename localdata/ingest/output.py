@@ -14,15 +14,17 @@ import io
 import json
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, TYPE_CHECKING, Self
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from localdata.errors import UsageError
 from localdata.ingest.checks import FORMULA_PATTERN
 from localdata.ingest.datatypes import canonical_text
 from localdata.standards.model import Datatype, Standard
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 FORMATS = (".csv", ".parquet", ".json")
 TEXT_TYPES = {Datatype.STRING, Datatype.TEXT, Datatype.URL, Datatype.ORGANISATION}
@@ -88,6 +90,8 @@ class TableWriter:
         self._rows += table.height
 
     def _write_parquet(self, frame: pl.DataFrame) -> None:
+        import pyarrow.parquet as pq
+
         arrow = frame.to_arrow()
         if self._parquet is None:
             self._parquet = pq.ParquetWriter(self._handle, arrow.schema)
@@ -109,6 +113,8 @@ class TableWriter:
         trace: TracebackType | None,
     ) -> None:
         if self._parquet is None and self.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
             empty = pl.DataFrame(schema=_empty_schema(self.standard))
             self._parquet = pq.ParquetWriter(self._handle, empty.to_arrow().schema)
         if self._parquet is not None:

@@ -8,7 +8,10 @@ memory stays bounded; pass ``keep_table=False`` to keep no rows in the report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +51,7 @@ ORGANISATION_MISMATCH = IssueType(
 )
 
 Progress = Callable[[int], None]
+WORKERS = min(4, os.cpu_count() or 1)
 
 
 @dataclass
@@ -139,12 +143,8 @@ def _run(
     tables: list[pl.DataFrame] = []
     rows = 0
     writer = TableWriter(output, plan.standard) if output else None
-    if writer:
-        writer.__enter__()
-    try:
-        for batch in table_source.batches():
-            table, issues = check_batch(batch, plan)
-            collector.add(issue_frame(batch.issues))
+    with writer or nullcontext(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for table, issues in _checked(table_source, plan, pool):
             collector.add(issues)
             if writer:
                 writer.write(table)
@@ -153,37 +153,58 @@ def _run(
             rows += table.height
             if progress:
                 progress(rows)
-    except BaseException as error:
-        if writer:
-            writer.__exit__(type(error), error, error.__traceback__)
-        raise
-    if writer:
-        writer.__exit__(None, None, None)
     return tables, rows
 
 
-def check_batch(batch: RawBatch, plan: _Plan) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Harmonise and validate one batch of rows: the harmonised rows and their issues."""
+def _checked(
+    table_source: TableSource, plan: _Plan, pool: Executor
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """Each batch checked, while the next one is read in the background."""
+    batches = iter(table_source.batches())
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        upcoming = reader.submit(next, batches, None)
+        while (batch := upcoming.result()) is not None:
+            upcoming = reader.submit(next, batches, None)
+            table, issues = check_batch(batch, plan, pool)
+            yield table, pl.concat([issue_frame(batch.issues), issues])
+
+
+def check_batch(
+    batch: RawBatch, plan: _Plan, pool: Executor | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Harmonise and validate one batch of rows: the harmonised rows and their issues.
+
+    Fields are independent, so with a ``pool`` they are worked on at the same time (Polars
+    releases the GIL while it computes).
+    """
     rows = batch.row_numbers.alias("_row")
-    columns: dict[str, pl.Series] = {"_row": rows}
-    found: list[pl.DataFrame] = []
-    originals: dict[str, pl.Series] = {}
-    for standard_field in plan.standard.fields:
-        original, result = _harmonise_field(batch, standard_field, plan)
-        columns[standard_field.name] = result.values.alias(standard_field.name)
-        if original is not None:
-            originals[standard_field.name] = original
-        found.append(_cell_issues(rows, result, standard_field.name, original))
-        found.append(_column_issues(result.column_issues, plan))
-    table = pl.DataFrame(columns)
-    for standard_field in plan.standard.fields:
-        found += check_field(table, originals.get(standard_field.name), standard_field)
-        _remember_unique(plan, standard_field, table)
+    run = pool.map if pool is not None else map
+    results = list(run(lambda f: _check_field(batch, rows, f, plan), plan.standard.fields))
     formulas = check_formulas(batch.frame.with_columns(_row=rows), plan.text_columns)
+    columns = {"_row": rows} | {
+        f.name: values for f, (values, _, _) in zip(plan.standard.fields, results, strict=True)
+    }
+    table = pl.DataFrame(columns)
+    found = [frame for _, frames, _ in results for frame in frames]
+    for _, _, column_issues in results:
+        found.append(_column_issues(column_issues, plan))
     if formulas is not None:
         found.append(formulas)
+    for standard_field in plan.standard.fields:
+        _remember_unique(plan, standard_field, table)
     found = [f.select(list(ISSUE_SCHEMA)) for f in found if f.height]
     return table, pl.concat(found) if found else issue_frame([])
+
+
+def _check_field(
+    batch: RawBatch, rows: pl.Series, standard_field: StandardField, plan: _Plan
+) -> tuple[pl.Series, list[pl.DataFrame], list[Issue]]:
+    """One field of one batch: its harmonised values, its cell issues and column issues."""
+    original, result = _harmonise_field(batch, standard_field, plan)
+    values = result.values.alias(standard_field.name)
+    found = [_cell_issues(rows, result, standard_field.name, original)]
+    found += check_field(pl.DataFrame([rows, values]), original, standard_field)
+    return values, found, result.column_issues
 
 
 def _harmonise_field(

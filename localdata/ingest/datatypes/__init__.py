@@ -40,14 +40,38 @@ from localdata.ingest.datatypes.numbers import (
     harmonise_money,
 )
 from localdata.ingest.datatypes.organisations import harmonise_organisation
-from localdata.ingest.datatypes.points import harmonise_point, harmonise_point_text
-from localdata.ingest.datatypes.polygons import harmonise_multipolygon
 from localdata.ingest.datatypes.result import Harmonised
 from localdata.ingest.datatypes.text import harmonise_string, harmonise_text
 from localdata.ingest.datatypes.urls import harmonise_url
 from localdata.standards.model import Datatype, StandardField
 
 Harmoniser = Callable[[pl.Series, StandardField], Harmonised]
+
+GEOMETRY_MODULES = ("localdata.ingest.datatypes.points", "localdata.ingest.datatypes.polygons")
+
+
+# The geometry harmonisers need NumPy, Shapely and convertbng, which take a while to import;
+# they are imported the first time a file has a geometry column, not on every start-up.
+def harmonise_point(x: pl.Series, y: pl.Series, field: StandardField) -> Harmonised:
+    """A point from separate x and y coordinate columns (see ``points.py``)."""
+    from localdata.ingest.datatypes import points
+
+    return points.harmonise_point(x, y, field)
+
+
+def harmonise_point_text(values: pl.Series, field: StandardField) -> Harmonised:
+    """Points written in one cell: WKT, GeoJSON or "Latitude: … Longitude: …"."""
+    from localdata.ingest.datatypes import points
+
+    return points.harmonise_point_text(values, field)
+
+
+def harmonise_multipolygon(values: pl.Series, field: StandardField) -> Harmonised:
+    """Boundaries as WKT or GeoJSON (see ``polygons.py``)."""
+    from localdata.ingest.datatypes import polygons
+
+    return polygons.harmonise_multipolygon(values, field)
+
 
 CANONICAL_DTYPES: dict[Datatype, pl.DataType] = {
     Datatype.STRING: pl.String(),
