@@ -62,9 +62,19 @@ FORMULA = IssueType(
     "run. If you meant a value, enter the value itself.",
 )
 
-# A cell a spreadsheet would run: starts with = or @, or with + or - followed by something
-# that is not a plain number (so "-12.50" and "+44 20 7946 0000" are values, "-SUM(A1)" is not).
-FORMULA_PATTERN = r"^\s*(?:[=@]|[+\-][^0-9.,£\s]|[\t\r])"
+# A cell a spreadsheet would run: it starts with = or @, a tab or a carriage return, or with
+# + or - followed by anything but a plain number ("-12.50" is a value; "-2+3" and
+# "+cmd|' /C calc'!A0" are formulas).
+_STARTS_FORMULA = r"^\s*[=@]|^[\t\r]"
+_SIGNED = r"^\s*[+\-]"
+_PLAIN_NUMBER = r"^\s*[+\-]\s*£?[0-9][0-9,]*(?:\.[0-9]+)?\s*$"
+
+
+def runnable(cell: pl.Expr) -> pl.Expr:
+    """True where a spreadsheet would run the cell as a formula."""
+    signed = cell.str.contains(_SIGNED) & ~cell.str.contains(_PLAIN_NUMBER)
+    return cell.str.contains(_STARTS_FORMULA) | signed
+
 
 NUMERIC = {Datatype.INTEGER, Datatype.DECIMAL, Datatype.MONEY}
 
@@ -171,7 +181,7 @@ def check_formulas(originals: pl.DataFrame, columns: dict[str, str]) -> pl.DataF
     found = [
         _issues(
             originals,
-            pl.col(column).str.contains(FORMULA_PATTERN),
+            runnable(pl.col(column)),
             FORMULA.slug,
             field_name,
             pl.col(column),

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Self
 import polars as pl
 
 from localdata.errors import UsageError
-from localdata.ingest.checks import FORMULA_PATTERN
+from localdata.ingest.checks import runnable
 from localdata.ingest.datatypes import canonical_text
 from localdata.standards.model import Datatype, Standard
 
@@ -34,7 +34,7 @@ def neutralise_formulas(frame: pl.DataFrame, standard: Standard) -> pl.DataFrame
     """Prefix text cells that a spreadsheet would run with an apostrophe."""
     text = [f.name for f in standard.fields if f.datatype in TEXT_TYPES]
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(FORMULA_PATTERN))
+        pl.when(runnable(pl.col(name)))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
@@ -112,6 +112,10 @@ class TableWriter:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if self._rows == 0 and self.suffix == ".csv" and self._handle is not None:
+            pl.DataFrame(schema=dict.fromkeys(self.standard.field_names, pl.String)).write_csv(
+                self._handle
+            )
         if self._parquet is None and self.suffix == ".parquet":
             import pyarrow.parquet as pq
 
