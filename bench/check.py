@@ -25,8 +25,6 @@ What it does, in one run:
 
    a. ``python -m localdata check FILE --standard spend --format json`` (plus ``--output`` and
       ``--organisation`` when given): the real command, end to end, interpreter start included.
-      ``LOCALDATA_MAX_UPLOAD_BYTES`` is raised to the file's size for it, because the check
-      refuses files over 100 MB by default.
    b. Frictionless v5 ``validate`` on the first ``--frictionless-rows`` rows of the same file
       (``limit_rows``), twice: with the spend standard's own Table Schema export (the
       equivalent schema: ``standard_schema()``, the target is judged against it) and with a
@@ -399,9 +397,7 @@ def run_localdata(path: Path, options: argparse.Namespace) -> Run:
     if options.output:
         command += ["--output", str(options.workdir / "localdata-check.parquet")]
     stem = options.workdir / "localdata-check"
-    # The check refuses files over the upload limit (100 MB by default); lift it to this file.
-    env = os.environ | {"LOCALDATA_MAX_UPLOAD_BYTES": str(path.stat().st_size + 1)}
-    code, wall, peak = run_child(command, stem, env)
+    code, wall, peak = run_child(command, stem, dict(os.environ))
     crashed = code not in (0, 1) or b"Traceback" in stem.with_suffix(".err").read_bytes()
     details: dict[str, object] = {
         "command": " ".join(["python", *command[1:3], "check", path.name, *command[5:]])

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         100 * 1024 * 1024, description="Largest file accepted for upload, in bytes."
     )
+    max_file_bytes: int = Field(
+        50 * 1024**3,
+        description="Largest file on disk the command line checks, in bytes (read in batches).",
+    )
     max_uncompressed_bytes: int = Field(
         1024 * 1024 * 1024,
         description="Largest total size a ZIP file may expand to, in bytes (stops ZIP bombs).",

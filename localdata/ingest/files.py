@@ -61,12 +61,16 @@ class FileBytes:
         return Path(self.name).suffix.lower().lstrip(".")
 
     def check_size(self, settings: Settings) -> None:
-        """Refuse a file over the upload limit before reading any of it."""
-        if self.size > settings.max_upload_bytes:
+        """Refuse a file over the limit before reading any of it.
+
+        An upload (bytes) is held to ``max_upload_bytes``; a file on disk, which is read in
+        batches, to ``max_file_bytes``.
+        """
+        limit = settings.max_upload_bytes if self.path is None else settings.max_file_bytes
+        if self.size > limit:
             raise FileTooLarge(
                 f"The file is {describe_size(self.size)}. The largest file we can check is "
-                f"{describe_size(settings.max_upload_bytes)}. Split it into smaller files "
-                "and check each one."
+                f"{describe_size(limit)}. Split it into smaller files and check each one."
             )
 
 

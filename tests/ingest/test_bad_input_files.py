@@ -124,12 +124,15 @@ def test_open_table_reads_file_with_title_rows_and_blank_rows() -> None:
 
 
 def test_open_table_refuses_file_over_upload_limit_before_reading_it(tmp_path: Path) -> None:
+    content = b"ref\n" + b"x\n" * 5000
     path = tmp_path / "big.csv"
-    path.write_bytes(b"ref\n" + b"x\n" * 5000)
-    with pytest.raises(
-        FileTooLarge, match=r"The file is 10 KB\. The largest file we can check is 4 KB\."
-    ):
-        open_table(path, settings=Settings(max_upload_bytes=4096))
+    path.write_bytes(content)
+    message = r"The file is 10 KB\. The largest file we can check is 4 KB\."
+    with pytest.raises(FileTooLarge, match=message):
+        open_table(content, settings=Settings(max_upload_bytes=4096))
+    with pytest.raises(FileTooLarge, match=message):
+        open_table(path, settings=Settings(max_file_bytes=4096))
+    assert open_table(path, settings=Settings(max_upload_bytes=4096)).format == "csv"
 
 
 def test_open_table_cuts_a_50_mb_cell(tmp_path: Path) -> None:
