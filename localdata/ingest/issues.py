@@ -124,6 +124,8 @@ def render_message(
         where.append(f"Row {row}")
     if field_name and "{field}" not in issue_type.message:
         where.append(field_name)
+    if shown is not None and "{value}" not in issue_type.message and issue_type.scope == "cell":
+        where.append(f"'{shown}'")
     return f"{', '.join(where)}: {body}" if where else body
 
 
