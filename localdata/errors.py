@@ -10,6 +10,7 @@ act on it, in plain English.
     ├── UsageError                      400  the request or command is not usable as given
     │   ├── UnknownStandard             404  no standard has that name
     │   ├── UnknownOrganisation         404  no organisation matches that identifier
+    │   ├── VersionNotFound             404  no submission or published version has that number
     │   └── StandardFileInvalid         400  a standard or Table Schema file cannot be imported
     └── UnreadableFile                  422  the file cannot be read as a table
         ├── EmptyFile                   422  the file has no data in it
@@ -64,6 +65,13 @@ class UnknownOrganisation(UsageError):
 
     status = 404
     title = "Organisation not found"
+
+
+class VersionNotFound(UsageError):
+    """No submission or published version has this number."""
+
+    status = 404
+    title = "Version not found"
 
 
 class StandardFileInvalid(UsageError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,6 +50,23 @@ class Settings(BaseSettings):
         1000,
         description="Issues kept in full per issue type and column; the counts are always exact.",
     )
+
+    open_submissions: bool = Field(
+        False,
+        description="Let anyone publish through the API (for a demo; accounts come later).",
+    )
+    secret_key: str | None = Field(
+        None,
+        description="Key that signs page cursors; unset, a random key is kept in data_dir.",
+    )
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.env == "production" and not self.secret_key:
+            raise ValueError("set LOCALDATA_SECRET_KEY to a long random value in production")
+        if self.env == "production" and self.open_submissions:
+            raise ValueError("LOCALDATA_OPEN_SUBMISSIONS is for demos; turn it off in production")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

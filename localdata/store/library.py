@@ -1,0 +1,339 @@
+"""The Library: publish files into national datasets and answer questions about them.
+
+A dataset is a standard published by many organisations: the ``spend`` dataset holds every
+council's spending, one Delta table partitioned by organisation. The metadata database says
+which Delta version each publish made, and it is the source of truth for what is current:
+reads pin to the newest recorded version, so a publish that died before it was recorded is
+never seen, and is rolled back by the next publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from localdata.errors import UnknownOrganisation, UsageError, VersionNotFound
+from localdata.ingest.pipeline import check
+from localdata.ingest.report import Report
+from localdata.registers import Register
+from localdata.settings import Settings
+from localdata.standards.catalogue import StandardCatalogue
+from localdata.standards.model import Standard
+from localdata.store import metadata
+from localdata.store.database import Database, open_database
+from localdata.store.lake import PARTITION, Lake
+
+UTC = dt.UTC
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What happened to one submitted file."""
+
+    submission: metadata.Submission
+    report: Report | None
+
+    @property
+    def published(self) -> bool:
+        """True when the file became the organisation's current version."""
+        return self.submission.status == "published"
+
+
+class Library:
+    """One Local Data Library: its metadata database, its lake and its standards."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database: Database = open_database(settings)
+        self.lake = Lake(settings.data_dir)
+        self.standards = StandardCatalogue(settings.data_dir / "standards")
+        self.register = Register.default()
+
+    # --- publishing ---------------------------------------------------------------------
+
+    def publish(
+        self,
+        source: Path | bytes,
+        dataset: str,
+        organisation: str,
+        *,
+        filename: str | None = None,
+        submitted_by: str | None = None,
+        submitted_at: dt.datetime | None = None,
+    ) -> Publication:
+        """Check a file and, if nothing must be fixed, make it the organisation's current data.
+
+        The same bytes as the current version change nothing; a file with something to fix is
+        recorded as rejected and the earlier version stays current. ``submitted_at`` records
+        when the file was submitted, for loading history (the demo, or an archive); it is now
+        by default.
+        """
+        when = submitted_at or dt.datetime.now(UTC)
+        standard = self.standards.get(dataset)
+        org = self.organisation(organisation)
+        name = filename or (source.name if isinstance(source, Path) else "upload")
+        sha256, size = self.lake.store_raw(source)
+        with self.database.transaction() as conn:
+            metadata.record_resource(conn, sha256, size, Path(name).suffix.lstrip(".") or "csv")
+            current = metadata.current_version(conn, standard.name, org)
+        if current is not None and current.resource == sha256:
+            return Publication(self._record(standard, org, sha256, name, submitted_by, when,
+                                            "unchanged", None, None), None)
+        report = check(self.lake.raw_path(sha256), standard, org, filename=name,
+                       settings=self.settings)
+        if report.must_fix:
+            return Publication(self._record(standard, org, sha256, name, submitted_by, when,
+                                            "rejected", report, None), report)
+        rows = _with_provenance(report, sha256, when.date())
+        with self.lake.lock(standard.name):
+            self._roll_back_unrecorded(standard.name)
+            version = self.lake.replace_partition(standard.name, org, rows)
+            submission = self._record(standard, org, sha256, name, submitted_by, when,
+                                      "published", report, version)
+        return Publication(submission, report)
+
+    def _record(
+        self, standard: Standard, organisation: str, sha256: str, filename: str,
+        submitted_by: str | None, when: dt.datetime, status: metadata.Status,
+        report: Report | None,
+        version: int | None,
+    ) -> metadata.Submission:
+        counts = report.to_dict(issue_limit=0)["counts"] if report else {}
+        with self.database.transaction() as conn:
+            submission_id = metadata.record_submission(
+                conn, dataset=standard.name, standard_version=standard.version,
+                organisation=organisation, resource=sha256, filename=filename,
+                submitted_by=submitted_by, submitted_at=when, status=status,
+                rows=report.rows if report else 0, errors=counts.get("error", 0),
+                warnings=counts.get("warning", 0), infos=counts.get("info", 0),
+                delta_version=version,
+                report=_summary(report) if report else None,
+            )
+            if report is not None:
+                metadata.record_issues(conn, submission_id, _issue_rows(report))
+            return metadata.submission(conn, submission_id)
+
+    def _roll_back_unrecorded(self, dataset: str) -> None:
+        """Undo Delta commits that no publish recorded (a publish that died half way)."""
+        with self.database.transaction() as conn:
+            recorded = metadata.latest_delta_version(conn, dataset)
+        actual = self.lake.version(dataset)
+        if actual is None or actual == recorded:
+            return
+        if recorded is None:
+            shutil.rmtree(self.lake.table_path(dataset))
+        else:
+            self.lake.restore(dataset, recorded)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def organisation(self, identifier: str) -> str:
+        """Our id for any identifier of an organisation."""
+        found = self.register.resolve(identifier)
+        if found is None:
+            raise UnknownOrganisation(
+                f"No organisation matches '{identifier}'. Use its code, like E07000120 or "
+                "local-authority:HYN, or its name."
+            )
+        return found.id
+
+    def rows(self, dataset: str, as_of: str | None = None) -> pl.LazyFrame:
+        """The dataset's rows, as current now or ``as_of`` a date, time or version id."""
+        standard = self.standards.get(dataset)
+        version = self.delta_version(standard.name, as_of)
+        frame = self.lake.scan(standard.name, version) if version is not None else None
+        if frame is None:
+            return _empty_rows(standard)
+        return frame
+
+    def delta_version(self, dataset: str, as_of: str | None = None) -> int | None:
+        """The recorded Delta version to read: the newest, or the one current ``as_of``."""
+        with self.database.transaction() as conn:
+            if as_of is None or not as_of.strip():
+                return metadata.latest_delta_version(conn, dataset)
+            if as_of.strip().isdigit():
+                found = metadata.submission(conn, int(as_of))
+                if found.dataset != dataset or found.delta_version is None:
+                    raise UsageError(f"Version {as_of} is not a published version of {dataset}.")
+                return found.delta_version
+            return metadata.delta_version_as_of(conn, dataset, _moment(as_of))
+
+    def versions(self, dataset: str, organisation: str | None = None
+                 ) -> list[metadata.Submission]:
+        """Every published version of a dataset (or of one organisation's data), newest first."""
+        standard = self.standards.get(dataset)
+        org = self.organisation(organisation) if organisation else None
+        with self.database.transaction() as conn:
+            return metadata.published_versions(conn, standard.name, org)
+
+    def submission(self, submission_id: int) -> metadata.Submission:
+        """One submission (published, rejected or unchanged)."""
+        with self.database.transaction() as conn:
+            return metadata.submission(conn, submission_id)
+
+    def dataset_submission(self, dataset: str, submission_id: int) -> metadata.Submission:
+        """A submission, making sure it belongs to this dataset."""
+        found = self.submission(submission_id)
+        if found.dataset != self.standards.get(dataset).name:
+            raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
+        return found
+
+    def submission_issues(self, submission_id: int, limit: int = 100,
+                          after: int | None = None) -> list[dict[str, Any]]:
+        """The issues recorded for a submission, in pages."""
+        with self.database.transaction() as conn:
+            metadata.submission(conn, submission_id)
+            return metadata.submission_issues(conn, submission_id, limit, after)
+
+    def diff(self, submission_id: int, *, limit: int = 100) -> Diff:
+        """What a published version added, changed and removed, against the one before it."""
+        version = self.submission(submission_id)
+        if version.delta_version is None:
+            raise UsageError(f"Version {submission_id} was not published, so it changed nothing.")
+        standard = self.standards.get(version.dataset)
+        earlier = [v for v in self.versions(version.dataset, version.organisation)
+                   if v.delta_version is not None and v.delta_version < version.delta_version]
+        new = self._partition(standard, version.organisation, version.delta_version)
+        old = (self._partition(standard, version.organisation, earlier[0].delta_version)
+               if earlier and earlier[0].delta_version is not None else new.clear())
+        return compare(old, new, standard, limit=limit,
+                       previous=earlier[0].id if earlier else None)
+
+    def _partition(self, standard: Standard, organisation: str, version: int) -> pl.DataFrame:
+        frame = self.lake.scan(standard.name, version)
+        assert frame is not None
+        return frame.filter(pl.col(PARTITION) == organisation).collect()
+
+    @property
+    def cursor_key(self) -> bytes:
+        """The key that signs page cursors: the configured one, or one kept in the data folder."""
+        if self.settings.secret_key:
+            return self.settings.secret_key.encode()
+        path = self.settings.data_dir / "secret.key"
+        if not path.exists():
+            partial = path.with_name(f".secret.key.{secrets.token_hex(4)}")
+            partial.write_text(secrets.token_hex(32))
+            partial.chmod(0o600)
+            partial.replace(path)
+        return path.read_text().strip().encode()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.database.close()
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Rows added, changed and removed by a version, matched on the standard's key."""
+
+    key: tuple[str, ...]
+    previous: int | None
+    added: int
+    changed: int
+    removed: int
+    examples: dict[str, list[dict[str, Any]]]
+
+
+def compare(old: pl.DataFrame, new: pl.DataFrame, standard: Standard, *, limit: int,
+            previous: int | None) -> Diff:
+    """Match rows on the key (and on their order among rows sharing a key) and compare them."""
+    key = standard.key or standard.field_names[:1]
+    fields = [f for f in standard.field_names if f != PARTITION]
+    left, right = _keyed(old, key), _keyed(new, key)
+    joined = left.join(right, on=[*key, "_nth"], how="full", suffix="_new", coalesce=True,
+                       nulls_equal=True)
+    missing_old = joined["_present"].is_null()
+    missing_new = joined["_present_new"].is_null()
+    differs = pl.any_horizontal(pl.col(f).ne_missing(pl.col(f"{f}_new")) for f in fields
+                                if f not in key)
+    changed = joined.filter(~missing_old & ~missing_new).filter(differs)
+    added = joined.filter(missing_old)
+    removed = joined.filter(missing_new)
+    return Diff(
+        key=tuple(key), previous=previous, added=added.height, changed=changed.height,
+        removed=removed.height,
+        examples={
+            "added": _records(added, [*key, *(f"{f}_new" for f in fields if f not in key)],
+                              limit),
+            "changed": [_change(r, key, fields) for r in changed.head(limit).to_dicts()],
+            "removed": _records(removed, [*key, *(f for f in fields if f not in key)], limit),
+        },
+    )
+
+
+def _keyed(frame: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
+    ordered = frame.sort(["_resource", "_row"]) if "_row" in frame.columns else frame
+    return ordered.with_columns(
+        _nth=pl.int_range(pl.len()).over(list(key)), _present=pl.lit(True)
+    )
+
+
+def _records(frame: pl.DataFrame, columns: list[str], limit: int) -> list[dict[str, Any]]:
+    rows = frame.select(columns).head(limit)
+    return [_jsonable({k.removesuffix("_new"): v for k, v in r.items()}) for r in rows.to_dicts()]
+
+
+def _change(row: dict[str, Any], key: Sequence[str], fields: Sequence[str]) -> dict[str, Any]:
+    changes = {f: {"from": row[f], "to": row[f"{f}_new"]} for f in fields
+               if f not in key and row[f] != row[f"{f}_new"]}
+    return _jsonable({"key": {k: row[k] for k in key}, "changes": changes})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _with_provenance(report: Report, sha256: str, entry_date: dt.date) -> pl.DataFrame:
+    assert report.table is not None
+    return report.table.with_columns(
+        pl.lit(sha256).alias("_resource"),
+        pl.lit(entry_date).alias("_entry_date"),
+    ).select([*report.standard.field_names, "_resource", "_row", "_entry_date"])
+
+
+def _empty_rows(standard: Standard) -> pl.LazyFrame:
+    from localdata.ingest.datatypes import CANONICAL_DTYPES
+
+    schema = {f.name: CANONICAL_DTYPES[f.datatype] for f in standard.fields}
+    schema |= {"_resource": pl.String(), "_row": pl.Int64(), "_entry_date": pl.Date()}
+    return pl.LazyFrame(schema=schema)
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    body = report.to_dict(issue_limit=0)
+    return {k: body[k] for k in ("file", "rows", "counts", "mapping", "summary")}
+
+
+def _issue_rows(report: Report) -> Iterator[dict[str, Any]]:
+    for issue in report.issue_list():
+        yield {"type": issue.type, "severity": issue.severity.value, "row": issue.row,
+               "field": issue.field, "column": issue.column, "value": issue.value,
+               "message": issue.message}
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError as error:
+        raise UsageError(
+            f"'{text}' is not a date, time or version. Use a date like 2024-03-31, a time like "
+            "2024-03-31T12:00:00Z, or a version number."
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+        if len(text.strip()) <= 10:  # a date means the end of that day
+            moment += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    return moment

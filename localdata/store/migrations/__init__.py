@@ -1,0 +1,1 @@
+"""Alembic migrations of the metadata database; ``localdata.store.database`` runs them."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the metadata database, applied in the order they name."""
