@@ -107,7 +107,7 @@ def _status(row: CoverageRow | None, published: dt.datetime | None,
 
 def counts(found: Iterable[Coverage]) -> dict[str, int]:
     """How many organisations have each status."""
-    totals = dict.fromkeys(STATUSES, 0)
+    totals: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for entry in found:
         totals[entry.status] += 1
     return totals

@@ -283,7 +283,8 @@ def _records(frame: pl.DataFrame, columns: list[str], limit: int) -> list[dict[s
 def _change(row: dict[str, Any], key: Sequence[str], fields: Sequence[str]) -> dict[str, Any]:
     changes = {f: {"from": row[f], "to": row[f"{f}_new"]} for f in fields
                if f not in key and row[f] != row[f"{f}_new"]}
-    return _jsonable({"key": {k: row[k] for k in key}, "changes": changes})
+    found: dict[str, Any] = _jsonable({"key": {k: row[k] for k in key}, "changes": changes})
+    return found
 
 
 def _jsonable(value: Any) -> Any:
