@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: install
-	$(BIN)/localdata serve --host $(HOST) --port $(PORT)
+	LOCALDATA_OPEN_SUBMISSIONS=true $(BIN)/localdata demo
+	LOCALDATA_OPEN_SUBMISSIONS=true $(BIN)/localdata serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check localdata tests bench tools

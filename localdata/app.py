@@ -2,33 +2,61 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from localdata import __version__
 from localdata.api import check as check_api
+from localdata.api import datasets as datasets_api
+from localdata.api import organisations as organisations_api
+from localdata.api import records as records_api
 from localdata.api import standards as standards_api
-from localdata.errors import LocalDataError
+from localdata.api import submissions as submissions_api
+from localdata.errors import FileTooLarge, LocalDataError
 from localdata.settings import Settings
+from localdata.store.library import Library
 
 PROBLEM = "application/problem+json"
+FORM_OVERHEAD = 64 * 1024  # room for the multipart envelope around an upload
+API_DESCRIPTION = """
+The Local Data Library's JSON API: one national table per data standard, harmonised from the
+files councils publish, with every version kept and every row's provenance.
+
+Conventions: responses are JSON objects; dates are ISO 8601; errors are RFC 9457
+`application/problem+json`; lists of records page with an opaque `next` cursor; pages hold at
+most 1,000 records (`_size`, default 100); downloads (`records.csv`, `.json`, `.geojson`,
+`.parquet`) have no row limit. Uploads may be at most `LOCALDATA_MAX_UPLOAD_BYTES` (100 MB by
+default).
+"""
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
     """The Local Data Library web application, configured by ``settings``."""
     app = FastAPI(
         title="Local Data Library",
         version=__version__,
+        description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
     app.state.settings = settings
-    app.include_router(standards_api.router, prefix="/api/v1")
-    app.include_router(check_api.router, prefix="/api/v1")
+    app.state.library = library or Library(settings)
+    for module in (
+        standards_api,
+        organisations_api,
+        datasets_api,
+        records_api,
+        submissions_api,
+        check_api,
+    ):
+        app.include_router(module.router, prefix="/api/v1")
     app.add_exception_handler(LocalDataError, _problem)  # type: ignore[arg-type]  # Starlette types handlers loosely
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]  # as above
+    app.middleware("http")(_refuse_oversize(settings.max_upload_bytes))
 
     @app.get("/", include_in_schema=False)
     def home() -> dict[str, object]:
@@ -39,7 +67,36 @@ def create_app(settings: Settings) -> FastAPI:
             "openapi": "/api/v1/openapi.json",
         }
 
+    @app.get("/api/v1/", include_in_schema=False)
+    def api_root() -> dict[str, object]:
+        return {
+            "standards": "/api/v1/standards",
+            "organisations": "/api/v1/organisations",
+            "datasets": "/api/v1/datasets",
+            "catalogue": "/api/v1/catalog.jsonld",
+            "openapi": "/api/v1/openapi.json",
+        }
+
     return app
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _refuse_oversize(limit: int) -> Callable[[Request, Handler], Awaitable[Response]]:
+    """Refuse a request whose declared size is over the upload limit, before reading it."""
+
+    async def middleware(request: Request, call_next: Handler) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
+            error = FileTooLarge(
+                f"The file is larger than {limit // (1024 * 1024)} MB, the most this library "
+                "accepts. Split it into smaller files, for example one per month."
+            )
+            return _problem(request, error)
+        return await call_next(request)
+
+    return middleware
 
 
 def _problem(request: Request, error: LocalDataError) -> JSONResponse:

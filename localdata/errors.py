@@ -7,7 +7,9 @@ act on it, in plain English.
 ::
 
     LocalDataError                      500  something went wrong on our side
+    ├── SubmissionsClosed               403  publishing through the API is switched off here
     ├── UsageError                      400  the request or command is not usable as given
+    │   ├── InvalidQuery                400  a filter, sort, page size or cursor cannot be used
     │   ├── UnknownStandard             404  no standard has that name
     │   ├── UnknownOrganisation         404  no organisation matches that identifier
     │   ├── VersionNotFound             404  no submission or published version has that number
@@ -46,11 +48,24 @@ class LocalDataError(Exception):
         }
 
 
+class SubmissionsClosed(LocalDataError):
+    """Publishing through the API is switched off in this library."""
+
+    status = 403
+    title = "Publishing is switched off"
+
+
 class UsageError(LocalDataError):
     """The request or command cannot be used as given."""
 
     status = 400
     title = "Check what you asked for"
+
+
+class InvalidQuery(UsageError):
+    """A records query's filters, fields, sort, page size or cursor cannot be used."""
+
+    title = "Check the query"
 
 
 class UnknownStandard(UsageError):

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from localdata.api.deps import PROBLEMS
 from localdata.errors import FileTooLarge
 from localdata.ingest.pipeline import check
 from localdata.settings import Settings
 
-router = APIRouter(tags=["check"])
+router = APIRouter(tags=["check"], responses=PROBLEMS)
 CHUNK = 1024 * 1024
 
 
@@ -19,12 +20,14 @@ CHUNK = 1024 * 1024
 async def check_file(
     request: Request,
     file: Annotated[UploadFile, File(description="The file to check.")],
-    standard: Annotated[str, Form(description="The standard's name, like spend.")],
-    organisation: Annotated[str | None, Form(description="Who published the file.")] = None,
+    standard: Annotated[str, Form(min_length=1, description="The standard's name, like spend.")],
+    organisation: Annotated[
+        str | None, Form(min_length=1, description="Who published the file.")
+    ] = None,
 ) -> dict[str, Any]:
     """Check an uploaded file against a standard and return the report."""
     settings: Settings = request.app.state.settings
-    content = await _read_limited(file, settings.max_upload_bytes)
+    content = await read_limited(file, settings.max_upload_bytes)
     report = await run_in_threadpool(
         check,
         content,
@@ -37,7 +40,7 @@ async def check_file(
     return report.to_dict()
 
 
-async def _read_limited(file: UploadFile, limit: int) -> bytes:
+async def read_limited(file: UploadFile, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(CHUNK):

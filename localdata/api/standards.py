@@ -6,17 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from localdata.settings import Settings
+from localdata.api.deps import PROBLEMS
 from localdata.standards.catalogue import StandardCatalogue
 from localdata.standards.model import Standard
 from localdata.standards.tableschema import export_table_schema
 
-router = APIRouter(tags=["standards"])
+router = APIRouter(tags=["standards"], responses=PROBLEMS)
 
 
 def _catalogue(request: Request) -> StandardCatalogue:
-    settings: Settings = request.app.state.settings
-    return StandardCatalogue(settings.data_dir / "standards")
+    catalogue: StandardCatalogue = request.app.state.library.standards
+    return catalogue
 
 
 CatalogueDep = Annotated[StandardCatalogue, Depends(_catalogue)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from localdata import __version__
-from localdata.cli import check, organisations, serve, standards
+from localdata.cli import check, demo, library, organisations, serve, standards
 from localdata.cli.output import fail
 from localdata.errors import LocalDataError
 
@@ -22,6 +22,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("check")(check.check_command)
+app.command("init")(library.init_command)
+app.command("publish")(library.publish_command)
+app.command("versions")(library.versions_command)
+app.command("diff")(library.diff_command)
+app.command("export")(library.export_command)
+app.command("demo")(demo.demo_command)
 app.add_typer(standards.app, name="standards")
 app.add_typer(organisations.app, name="organisations")
 app.command("serve")(serve.serve_command)

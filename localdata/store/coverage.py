@@ -54,10 +54,14 @@ class Coverage:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
-            "organisation": self.organisation, "name": self.name, "type": self.type,
-            "region": self.region, "status": self.status,
+            "organisation": self.organisation,
+            "name": self.name,
+            "type": self.type,
+            "region": self.region,
+            "status": self.status,
             "last_published": _iso(self.last_published),
-            "last_submitted": _iso(self.last_submitted), "rows": self.rows,
+            "last_submitted": _iso(self.last_submitted),
+            "rows": self.rows,
             "due_by": _iso(self.due_by),
         }
 
@@ -76,14 +80,18 @@ def coverage(
     return sorted(found, key=lambda c: c.name)
 
 
-def _standing(standard: Standard, org_id: str, row: CoverageRow | None, register: Register,
-              now: dt.datetime) -> Coverage:
+def _standing(
+    standard: Standard, org_id: str, row: CoverageRow | None, register: Register, now: dt.datetime
+) -> Coverage:
     org = register.get(org_id)
     published = row.published_at if row else None
     window = DUE_WITHIN[standard.frequency]
     due_by = published + window if published is not None and window is not None else None
     return Coverage(
-        organisation=org.id, name=org.name, type=org.type, region=org.region,
+        organisation=org.id,
+        name=org.name,
+        type=org.type,
+        region=org.region,
         status=_status(row, published, due_by, now),
         last_published=published,
         last_submitted=row.submitted_at if row else None,
@@ -92,8 +100,12 @@ def _standing(standard: Standard, org_id: str, row: CoverageRow | None, register
     )
 
 
-def _status(row: CoverageRow | None, published: dt.datetime | None,
-            due_by: dt.datetime | None, now: dt.datetime) -> Status:
+def _status(
+    row: CoverageRow | None,
+    published: dt.datetime | None,
+    due_by: dt.datetime | None,
+    now: dt.datetime,
+) -> Status:
     if row is None:
         return "never-published"
     if row.status == "rejected":

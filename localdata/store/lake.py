@@ -98,12 +98,17 @@ class Lake:
         """
         path = str(self.table_path(dataset))
         if self._table(dataset) is None:
-            rows.write_delta(path, mode="append", delta_write_options={
-                "partition_by": [PARTITION]})
+            rows.write_delta(path, mode="append", delta_write_options={"partition_by": [PARTITION]})
         else:
             quoted = organisation.replace("'", "''")
-            rows.write_delta(path, mode="overwrite", delta_write_options={
-                "partition_by": [PARTITION], "predicate": f"{PARTITION} = '{quoted}'"})
+            rows.write_delta(
+                path,
+                mode="overwrite",
+                delta_write_options={
+                    "partition_by": [PARTITION],
+                    "predicate": f"{PARTITION} = '{quoted}'",
+                },
+            )
         version = self.version(dataset)
         assert version is not None
         return version

@@ -84,35 +84,59 @@ class Library:
             metadata.record_resource(conn, sha256, size, Path(name).suffix.lstrip(".") or "csv")
             current = metadata.current_version(conn, standard.name, org)
         if current is not None and current.resource == sha256:
-            return Publication(self._record(standard, org, sha256, name, submitted_by, when,
-                                            "unchanged", None, None), None)
-        report = check(self.lake.raw_path(sha256), standard, org, filename=name,
-                       settings=self.settings)
+            return Publication(
+                self._record(
+                    standard, org, sha256, name, submitted_by, when, "unchanged", None, None
+                ),
+                None,
+            )
+        report = check(
+            self.lake.raw_path(sha256), standard, org, filename=name, settings=self.settings
+        )
         if report.must_fix:
-            return Publication(self._record(standard, org, sha256, name, submitted_by, when,
-                                            "rejected", report, None), report)
+            return Publication(
+                self._record(
+                    standard, org, sha256, name, submitted_by, when, "rejected", report, None
+                ),
+                report,
+            )
         rows = _with_provenance(report, sha256, when.date())
         with self.lake.lock(standard.name):
             self._roll_back_unrecorded(standard.name)
             version = self.lake.replace_partition(standard.name, org, rows)
-            submission = self._record(standard, org, sha256, name, submitted_by, when,
-                                      "published", report, version)
+            submission = self._record(
+                standard, org, sha256, name, submitted_by, when, "published", report, version
+            )
         return Publication(submission, report)
 
     def _record(
-        self, standard: Standard, organisation: str, sha256: str, filename: str,
-        submitted_by: str | None, when: dt.datetime, status: metadata.Status,
+        self,
+        standard: Standard,
+        organisation: str,
+        sha256: str,
+        filename: str,
+        submitted_by: str | None,
+        when: dt.datetime,
+        status: metadata.Status,
         report: Report | None,
         version: int | None,
     ) -> metadata.Submission:
         counts = report.to_dict(issue_limit=0)["counts"] if report else {}
         with self.database.transaction() as conn:
             submission_id = metadata.record_submission(
-                conn, dataset=standard.name, standard_version=standard.version,
-                organisation=organisation, resource=sha256, filename=filename,
-                submitted_by=submitted_by, submitted_at=when, status=status,
-                rows=report.rows if report else 0, errors=counts.get("error", 0),
-                warnings=counts.get("warning", 0), infos=counts.get("info", 0),
+                conn,
+                dataset=standard.name,
+                standard_version=standard.version,
+                organisation=organisation,
+                resource=sha256,
+                filename=filename,
+                submitted_by=submitted_by,
+                submitted_at=when,
+                status=status,
+                rows=report.rows if report else 0,
+                errors=counts.get("error", 0),
+                warnings=counts.get("warning", 0),
+                infos=counts.get("info", 0),
                 delta_version=version,
                 report=_summary(report) if report else None,
             )
@@ -165,8 +189,7 @@ class Library:
                 return found.delta_version
             return metadata.delta_version_as_of(conn, dataset, _moment(as_of))
 
-    def versions(self, dataset: str, organisation: str | None = None
-                 ) -> list[metadata.Submission]:
+    def versions(self, dataset: str, organisation: str | None = None) -> list[metadata.Submission]:
         """Every published version of a dataset (or of one organisation's data), newest first."""
         standard = self.standards.get(dataset)
         org = self.organisation(organisation) if organisation else None
@@ -185,8 +208,9 @@ class Library:
             raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
         return found
 
-    def submission_issues(self, submission_id: int, limit: int = 100,
-                          after: int | None = None) -> list[dict[str, Any]]:
+    def submission_issues(
+        self, submission_id: int, limit: int = 100, after: int | None = None
+    ) -> list[dict[str, Any]]:
         """The issues recorded for a submission, in pages."""
         with self.database.transaction() as conn:
             metadata.submission(conn, submission_id)
@@ -198,13 +222,18 @@ class Library:
         if version.delta_version is None:
             raise UsageError(f"Version {submission_id} was not published, so it changed nothing.")
         standard = self.standards.get(version.dataset)
-        earlier = [v for v in self.versions(version.dataset, version.organisation)
-                   if v.delta_version is not None and v.delta_version < version.delta_version]
+        earlier = [
+            v
+            for v in self.versions(version.dataset, version.organisation)
+            if v.delta_version is not None and v.delta_version < version.delta_version
+        ]
         new = self._partition(standard, version.organisation, version.delta_version)
-        old = (self._partition(standard, version.organisation, earlier[0].delta_version)
-               if earlier and earlier[0].delta_version is not None else new.clear())
-        return compare(old, new, standard, limit=limit,
-                       previous=earlier[0].id if earlier else None)
+        old = (
+            self._partition(standard, version.organisation, earlier[0].delta_version)
+            if earlier and earlier[0].delta_version is not None
+            else new.clear()
+        )
+        return compare(old, new, standard, limit=limit, previous=earlier[0].id if earlier else None)
 
     def _partition(self, standard: Standard, organisation: str, version: int) -> pl.DataFrame:
         frame = self.lake.scan(standard.name, version)
@@ -241,27 +270,32 @@ class Diff:
     examples: dict[str, list[dict[str, Any]]]
 
 
-def compare(old: pl.DataFrame, new: pl.DataFrame, standard: Standard, *, limit: int,
-            previous: int | None) -> Diff:
+def compare(
+    old: pl.DataFrame, new: pl.DataFrame, standard: Standard, *, limit: int, previous: int | None
+) -> Diff:
     """Match rows on the key (and on their order among rows sharing a key) and compare them."""
     key = standard.key or standard.field_names[:1]
     fields = [f for f in standard.field_names if f != PARTITION]
     left, right = _keyed(old, key), _keyed(new, key)
-    joined = left.join(right, on=[*key, "_nth"], how="full", suffix="_new", coalesce=True,
-                       nulls_equal=True)
+    joined = left.join(
+        right, on=[*key, "_nth"], how="full", suffix="_new", coalesce=True, nulls_equal=True
+    )
     missing_old = joined["_present"].is_null()
     missing_new = joined["_present_new"].is_null()
-    differs = pl.any_horizontal(pl.col(f).ne_missing(pl.col(f"{f}_new")) for f in fields
-                                if f not in key)
+    differs = pl.any_horizontal(
+        pl.col(f).ne_missing(pl.col(f"{f}_new")) for f in fields if f not in key
+    )
     changed = joined.filter(~missing_old & ~missing_new).filter(differs)
     added = joined.filter(missing_old)
     removed = joined.filter(missing_new)
     return Diff(
-        key=tuple(key), previous=previous, added=added.height, changed=changed.height,
+        key=tuple(key),
+        previous=previous,
+        added=added.height,
+        changed=changed.height,
         removed=removed.height,
         examples={
-            "added": _records(added, [*key, *(f"{f}_new" for f in fields if f not in key)],
-                              limit),
+            "added": _records(added, [*key, *(f"{f}_new" for f in fields if f not in key)], limit),
             "changed": [_change(r, key, fields) for r in changed.head(limit).to_dicts()],
             "removed": _records(removed, [*key, *(f for f in fields if f not in key)], limit),
         },
@@ -270,9 +304,7 @@ def compare(old: pl.DataFrame, new: pl.DataFrame, standard: Standard, *, limit: 
 
 def _keyed(frame: pl.DataFrame, key: Sequence[str]) -> pl.DataFrame:
     ordered = frame.sort(["_resource", "_row"]) if "_row" in frame.columns else frame
-    return ordered.with_columns(
-        _nth=pl.int_range(pl.len()).over(list(key)), _present=pl.lit(True)
-    )
+    return ordered.with_columns(_nth=pl.int_range(pl.len()).over(list(key)), _present=pl.lit(True))
 
 
 def _records(frame: pl.DataFrame, columns: list[str], limit: int) -> list[dict[str, Any]]:
@@ -281,8 +313,11 @@ def _records(frame: pl.DataFrame, columns: list[str], limit: int) -> list[dict[s
 
 
 def _change(row: dict[str, Any], key: Sequence[str], fields: Sequence[str]) -> dict[str, Any]:
-    changes = {f: {"from": row[f], "to": row[f"{f}_new"]} for f in fields
-               if f not in key and row[f] != row[f"{f}_new"]}
+    changes = {
+        f: {"from": row[f], "to": row[f"{f}_new"]}
+        for f in fields
+        if f not in key and row[f] != row[f"{f}_new"]
+    }
     found: dict[str, Any] = _jsonable({"key": {k: row[k] for k in key}, "changes": changes})
     return found
 
@@ -320,9 +355,15 @@ def _summary(report: Report) -> dict[str, Any]:
 
 def _issue_rows(report: Report) -> Iterator[dict[str, Any]]:
     for issue in report.issue_list():
-        yield {"type": issue.type, "severity": issue.severity.value, "row": issue.row,
-               "field": issue.field, "column": issue.column, "value": issue.value,
-               "message": issue.message}
+        yield {
+            "type": issue.type,
+            "severity": issue.severity.value,
+            "row": issue.row,
+            "field": issue.field,
+            "column": issue.column,
+            "value": issue.value,
+            "message": issue.message,
+        }
 
 
 def _moment(text: str) -> dt.datetime:

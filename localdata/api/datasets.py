@@ -1,0 +1,105 @@
+"""Datasets in the JSON API: the catalogue, each dataset, its versions and their diffs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.store.catalogue import describe_dataset, search_datasets, version_dict
+from localdata.store.jsonld import catalogue_jsonld, dataset_jsonld
+
+router = APIRouter(tags=["datasets"], responses=PROBLEMS)
+VersionId = Annotated[int, Path(ge=1, le=2**53, description="A version's number")]
+
+
+class JSONLDResponse(JSONResponse):
+    """A JSON-LD document."""
+
+    media_type = "application/ld+json"
+
+
+@router.get("/datasets")
+def get_datasets(
+    library: LibraryDep,
+    q: Annotated[
+        str | None, Query(description="Words to find in titles, descriptions and field names")
+    ] = None,
+    standard: Annotated[str | None, Query(description="Only this standard")] = None,
+    organisation: Annotated[str | None, Query(description="Only datasets it publishes")] = None,
+    region: Annotated[
+        str | None, Query(description="Only datasets published in this region")
+    ] = None,
+) -> dict[str, Any]:
+    """Search the catalogue, with counts by standard, organisation type and region."""
+    return search_datasets(library, q, standard, organisation, region)
+
+
+@router.get("/catalog.jsonld", response_class=JSONLDResponse)
+def get_catalogue(library: LibraryDep) -> JSONLDResponse:
+    """A DCAT 3 catalogue of every dataset, for harvesters such as data.gov.uk."""
+    return JSONLDResponse(catalogue_jsonld(library))
+
+
+@router.get("/datasets/{name}.jsonld", response_class=JSONLDResponse)
+def get_dataset_jsonld(name: str, library: LibraryDep) -> JSONLDResponse:
+    """One dataset as schema.org Dataset JSON-LD."""
+    return JSONLDResponse(dataset_jsonld(library, name))
+
+
+@router.get("/datasets/{name}")
+def get_dataset(name: str, library: LibraryDep) -> dict[str, Any]:
+    """A dataset: its standard, fields, coverage, latest versions and links."""
+    return describe_dataset(library, name)
+
+
+@router.get("/datasets/{name}/versions")
+def get_versions(
+    name: str,
+    library: LibraryDep,
+    organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
+) -> dict[str, Any]:
+    """Every published version of the dataset, newest first."""
+    found = library.versions(name, organisation)
+    return {"versions": [version_dict(v) for v in found], "count": len(found)}
+
+
+@router.get("/datasets/{name}/versions/{version}")
+def get_version(name: str, version: VersionId, library: LibraryDep) -> dict[str, Any]:
+    """One submission: who, when, which file, how many rows and issues, and its report."""
+    found = library.dataset_submission(name, version)
+    return version_dict(found) | {"report": found.report}
+
+
+@router.get("/datasets/{name}/versions/{version}/issues")
+def get_version_issues(
+    name: str,
+    version: VersionId,
+    library: LibraryDep,
+    size: Annotated[int, Query(alias="_size", ge=1, le=1000)] = 100,
+    after: Annotated[int | None, Query(alias="_next", description="From the previous page")] = None,
+) -> dict[str, Any]:
+    """The issues found in a submission, a page at a time."""
+    library.dataset_submission(name, version)
+    issues = library.submission_issues(version, size + 1, after)
+    more = len(issues) > size
+    page = issues[:size]
+    return {"issues": page, "next": str(page[-1]["id"]) if more and page else None}
+
+
+@router.get("/datasets/{name}/versions/{version}/diff")
+def get_version_diff(name: str, version: VersionId, library: LibraryDep) -> dict[str, Any]:
+    """What this version added, changed and removed, matched on the standard's key."""
+    library.dataset_submission(name, version)
+    diff = library.diff(version)
+    return {
+        "version": version,
+        "previous": diff.previous,
+        "key": list(diff.key),
+        "added": diff.added,
+        "changed": diff.changed,
+        "removed": diff.removed,
+        "examples": diff.examples,
+    }

@@ -1,0 +1,92 @@
+"""A dataset's records in the JSON API: filtered pages, and whole downloads in four formats."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.store.query import export, fetch_page, parse_query
+
+router = APIRouter(tags=["records"], responses=PROBLEMS)
+ExportFormat = Literal["csv", "json", "geojson", "parquet"]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "parquet": "application/vnd.apache.parquet",
+}
+FILTER_HELP = (
+    "Filter with field=value, or field__gt, __gte, __lt, __lte, __contains, __in (comma "
+    "separated) and __isnull (true or false). Also organisation=, as_of= (a date, time or "
+    "version id), _fields=, _sort= (- for descending), _size= (1 to 1000, default 100), "
+    "_count=exact and _next= (the cursor from the previous page)."
+)
+
+
+# The documented parameters; filters on fields (amount__gt=500) are read from the query string.
+Organisation = Annotated[str | None, Query(description="Only this organisation's records")]
+AsOf = Annotated[str | None, Query(description="As at a date, a time or a version id")]
+Fields = Annotated[str | None, Query(alias="_fields", description="Fields to show, a,b,c")]
+Sort = Annotated[str | None, Query(alias="_sort", description="Sort by fields; - descending")]
+Size = Annotated[int, Query(alias="_size", ge=1, le=1000, description="Records per page")]
+Count = Annotated[Literal["exact"] | None, Query(alias="_count", description="exact totals")]
+Next = Annotated[str | None, Query(alias="_next", description="The cursor from the last page")]
+
+
+@router.get("/datasets/{name}/records", description=FILTER_HELP)
+def get_records(
+    name: str,
+    request: Request,
+    library: LibraryDep,
+    organisation: Organisation = None,
+    as_of: AsOf = None,
+    fields: Fields = None,
+    sort: Sort = None,
+    size: Size = 100,
+    count: Count = None,
+    cursor: Next = None,
+) -> dict[str, Any]:
+    """A page of records, with a cursor to the next page and each record's provenance."""
+    params = list(request.query_params.multi_items())
+    standard = library.standards.get(name)
+    query = parse_query(params, standard, cursor_key=library.cursor_key)
+    rows = library.rows(standard.name, request.query_params.get("as_of"))
+    page = fetch_page(rows, query, standard, cursor_key=library.cursor_key)
+    return {
+        "records": page.records,
+        "next": page.next,
+        "total": page.total,
+        "total_is_exact": page.total_is_exact,
+        "size": query.size,
+    }
+
+
+@router.get(
+    "/datasets/{name}/records.{fmt}",
+    description=FILTER_HELP,
+    responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
+)
+def download_records(
+    name: str,
+    fmt: ExportFormat,
+    request: Request,
+    library: LibraryDep,
+    organisation: Organisation = None,
+    as_of: AsOf = None,
+    fields: Fields = None,
+    sort: Sort = None,
+) -> StreamingResponse:
+    """Every record that matches the filters, streamed as CSV, JSON, GeoJSON or Parquet."""
+    standard = library.standards.get(name)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in {"_size"}]
+    query = parse_query(params, standard, cursor_key=library.cursor_key)
+    rows = library.rows(standard.name, request.query_params.get("as_of"))
+    filename = f"{standard.name}.{fmt}"
+    return StreamingResponse(
+        export(rows, query, standard, fmt),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
