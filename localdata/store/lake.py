@@ -97,7 +97,7 @@ class Lake:
         Call it while holding ``lock(dataset)``.
         """
         path = str(self.table_path(dataset))
-        if self._table(dataset) is None:
+        if not self.exists(dataset):
             rows.write_delta(path, mode="append", delta_write_options={"partition_by": [PARTITION]})
         else:
             quoted = organisation.replace("'", "''")
@@ -113,6 +113,10 @@ class Lake:
         assert version is not None
         return version
 
+    def exists(self, dataset: str) -> bool:
+        """Whether the dataset has a Delta table with at least one commit (without opening it)."""
+        return any((self.table_path(dataset) / "_delta_log").glob("*.json"))
+
     def restore(self, dataset: str, version: int) -> None:
         """Roll the table back to an earlier version (a new commit; history is kept)."""
         table = self._table(dataset)
@@ -121,7 +125,7 @@ class Lake:
 
     def scan(self, dataset: str, version: int | None) -> pl.LazyFrame | None:
         """The dataset's rows at a Delta version (the latest when None), lazily."""
-        if self._table(dataset) is None:
+        if not self.exists(dataset):
             return None
         return pl.scan_delta(str(self.table_path(dataset)), version=version)
 

@@ -108,3 +108,10 @@ def test_publish_rolls_back_a_commit_that_was_never_recorded(library: Library) -
     rows = library.rows("spend").collect()
     assert "STRAY" not in rows["supplier-name"].to_list()
     assert library.delta_version("spend") != recorded
+
+
+def test_publish_after_a_first_publish_died_half_way(library: Library) -> None:
+    (library.lake.table_path("spend") / "_delta_log").mkdir(parents=True)
+    assert library.rows("spend").collect().height == 0
+    assert library.publish(MARCH.encode(), "spend", HYNDBURN).published
+    assert library.rows("spend").collect().height == 2
