@@ -54,7 +54,8 @@ def get_records(
     standard = library.standards.get(name)
     query = parse_query(params, standard, cursor_key=library.cursor_key)
     rows = library.rows(standard.name, request.query_params.get("as_of"))
-    page = fetch_page(rows, query, standard, cursor_key=library.cursor_key)
+    present = library.organisations_in(standard.name, request.query_params.get("as_of"))
+    page = fetch_page(rows, query, standard, cursor_key=library.cursor_key, organisations=present)
     return {
         "records": page.records,
         "next": page.next,
@@ -86,7 +87,9 @@ def download_records(
     rows = library.rows(standard.name, request.query_params.get("as_of"))
     filename = f"{standard.name}.{fmt}"
     return StreamingResponse(
-        export(rows, query, standard, fmt),
+        export(
+            rows, query, standard, fmt, organisations=library.organisations_in(standard.name, as_of)
+        ),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -20,9 +20,11 @@ its row in that file and its entry date.
 A download is the whole result of the query, in its order, however large. It is produced by a
 worker thread, a group of partitions at a time (see ``scans.py``), into a queue a few chunks
 deep that the returned iterator drains, so memory stays bounded and the first bytes leave at
-once. Parquet goes through Polars' own streaming writer (``sink_parquet``, fed by an IO source
-that yields the groups): about three times as fast as writing row groups with PyArrow.
-Stopping the iteration early stops the worker.
+once. Parquet goes through Polars' own streaming writer (``sink_parquet``, zstd level 1, fed by
+``register_io_source`` with the groups): over twice as fast as writing row groups with PyArrow,
+in a third of the memory of a lazy concat. ``register_io_source`` is marked unstable in Polars;
+the tests read every format back, so a change there shows. Stopping the iteration early stops
+the worker before its next group.
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ def _parquet(chunks: Iterator[pl.DataFrame], names: list[str], schema: pl.Schema
 
     def produce(out: IO[bytes]) -> None:
         source = register_io_source(typed, schema=pl.Schema(renamed))
-        source.sink_parquet(out, engine="streaming")
+        source.sink_parquet(out, compression="zstd", compression_level=1, engine="streaming")
 
     return produce
 
@@ -268,9 +270,7 @@ class _Pipe(io.RawIOBase):
 
     def until_stopped(self, chunks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
         """The chunks, until the reader stops: no new chunk is read for nobody."""
-        for chunk in chunks:
-            if self._stopped.is_set():
-                return
+        while not self._stopped.is_set() and (chunk := next(chunks, None)) is not None:
             yield chunk
 
     def stop(self) -> None:

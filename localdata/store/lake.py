@@ -129,6 +129,13 @@ class Lake:
             return None
         return pl.scan_delta(str(self.table_path(dataset)), version=version)
 
+    def partitions(self, dataset: str, version: int | None) -> list[str]:
+        """The organisations with rows in the dataset at a Delta version."""
+        if not self.exists(dataset):
+            return []
+        table = DeltaTable(str(self.table_path(dataset)), version=version)
+        return sorted({p[PARTITION] for p in table.partitions() if p.get(PARTITION)})
+
     def _table(self, dataset: str) -> DeltaTable | None:
         try:
             return DeltaTable(str(self.table_path(dataset)))

@@ -168,6 +168,12 @@ class Library:
             )
         return found.id
 
+    def organisations_in(self, dataset: str, as_of: str | None = None) -> list[str]:
+        """The organisations with rows in the dataset, now or ``as_of``."""
+        standard = self.standards.get(dataset)
+        version = self.delta_version(standard.name, as_of)
+        return [] if version is None else self.lake.partitions(standard.name, version)
+
     def rows(self, dataset: str, as_of: str | None = None) -> pl.LazyFrame:
         """The dataset's rows, as current now or ``as_of`` a date, time or version id."""
         standard = self.standards.get(dataset)

@@ -18,10 +18,10 @@ The JSON API's ``/datasets/{name}/records`` (and ``.csv``, ``.json``, ``.geojson
   matching row in ``EXPORT_FORMATS`` (see ``exports.py`` for each format's shape).
 
 ``organisations``: the organisations the table has partitions for (from the Delta log or the
-metadata database), if the caller knows them. With them, a page across all organisations reads
-a few partitions and stops when it is full; without them it is a top-k over every matching
-row. A query that names its organisations (``organisation=``, ``organisation__in=``) never
-needs them.
+metadata database), if the caller knows them. With them, a page across all organisations
+reads a partition or two and stops when it is full (about 10 ms on a 10-million-row table);
+without them it is a top-k of the sort keys over every matching row (about 150 ms). A query
+that names its organisations (``organisation=``, ``organisation__in=``) never needs them.
 
 Decisions:
 
@@ -30,10 +30,12 @@ Decisions:
   (see ``cursors.py``), and a page reads only rows after them. No offsets.
 - Records: money is a string (``"1234.50"``), dates ISO strings; see ``exports.py``.
 - ``total``: with ``_count=exact``, the exact number of matching records (it reads the filtered
-  columns of every partition in scope). Otherwise, if the first page holds every match,
-  that count, exactly; if the only filters pick organisations, the row count of their
-  partitions, exactly (from the Parquet footers, without reading rows); else the row count of
-  the partitions in scope, an upper bound, with ``total_is_exact`` False.
+  columns of every partition in scope). Otherwise: when the first page holds every match, that
+  number, exactly; when the query names organisations (``organisation=``, ``organisation__in``
+  or another filter on organisation), the row count of their partitions, read from the
+  Parquet footers without reading rows: exact if those are the only filters, else an upper
+  bound, with ``total_is_exact`` False; and null for a query across every organisation, as
+  counting 317 partitions costs several times what the page does.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from localdata.store.scans import (
     condition,
     cursor_values,
     first_rows,
+    names_organisations,
     order,
     organisation_condition,
     picks_partitions_only,
@@ -139,12 +142,20 @@ def _key(value: object) -> Key:
     return value
 
 
-def _total(frame: pl.LazyFrame, query: RecordQuery, shown: int, more: bool) -> tuple[int, bool]:
+def _total(
+    frame: pl.LazyFrame, query: RecordQuery, shown: int, more: bool
+) -> tuple[int | None, bool]:
     if query.cursor is None and not more:
         return shown, True
-    exact = query.exact_count or picks_partitions_only(query)
-    scope = condition(query) if query.exact_count else organisation_condition(query)
-    return int(frame.filter(scope).select(pl.len()).collect().item()), exact
+    if query.exact_count:
+        return _count(frame.filter(condition(query))), True
+    if not names_organisations(query):
+        return None, False
+    return _count(frame.filter(organisation_condition(query))), picks_partitions_only(query)
+
+
+def _count(frame: pl.LazyFrame) -> int:
+    return int(frame.select(pl.len()).collect().item())
 
 
 __all__ = [
