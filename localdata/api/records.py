@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from localdata.api.deps import PROBLEMS, LibraryDep
-from localdata.store.query import export, fetch_page, parse_query
 
 router = APIRouter(tags=["records"], responses=PROBLEMS)
 ExportFormat = Literal["csv", "json", "geojson", "parquet"]
@@ -50,18 +49,13 @@ def get_records(
     cursor: Next = None,
 ) -> dict[str, Any]:
     """A page of records, with a cursor to the next page and each record's provenance."""
-    params = list(request.query_params.multi_items())
-    standard = library.standards.get(name)
-    query = parse_query(params, standard, cursor_key=library.cursor_key)
-    rows = library.rows(standard.name, request.query_params.get("as_of"))
-    present = library.organisations_in(standard.name, request.query_params.get("as_of"))
-    page = fetch_page(rows, query, standard, cursor_key=library.cursor_key, organisations=present)
+    page = library.page(name, list(request.query_params.multi_items()))
     return {
         "records": page.records,
         "next": page.next,
         "total": page.total,
         "total_is_exact": page.total_is_exact,
-        "size": query.size,
+        "size": size,
     }
 
 
@@ -81,15 +75,10 @@ def download_records(
     sort: Sort = None,
 ) -> StreamingResponse:
     """Every record that matches the filters, streamed as CSV, JSON, GeoJSON or Parquet."""
-    standard = library.standards.get(name)
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in {"_size"}]
-    query = parse_query(params, standard, cursor_key=library.cursor_key)
-    rows = library.rows(standard.name, request.query_params.get("as_of"))
-    filename = f"{standard.name}.{fmt}"
+    chunks = library.export(name, list(request.query_params.multi_items()), fmt)
+    filename = f"{library.standards.get(name).name}.{fmt}"
     return StreamingResponse(
-        export(
-            rows, query, standard, fmt, organisations=library.organisations_in(standard.name, as_of)
-        ),
+        chunks,
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

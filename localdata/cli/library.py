@@ -124,13 +124,10 @@ def export_command(
 
     Example: localdata export spend --format parquet --as-of 2024-03-31 --output spend.parquet
     """
-    from localdata.store.query import export, parse_query
-
     with open_library() as library:
-        standard = library.standards.get(dataset)
         params = [("organisation", library.organisation(organisation))] if organisation else []
-        query = parse_query(params, standard, cursor_key=library.cursor_key)
-        chunks = export(library.rows(standard.name, as_of), query, standard, fmt)
+        params += [("as_of", as_of)] if as_of else []
+        chunks = library.export(dataset, params, fmt)
         if output is None:
             for chunk in chunks:
                 sys.stdout.buffer.write(chunk)

@@ -29,6 +29,7 @@ from localdata.standards.model import Standard
 from localdata.store import metadata
 from localdata.store.database import Database, open_database
 from localdata.store.lake import PARTITION, Lake
+from localdata.store.query import Page, RecordQuery, export, fetch_page, parse_query
 
 UTC = dt.UTC
 
@@ -182,6 +183,35 @@ class Library:
         if frame is None:
             return _empty_rows(standard)
         return frame
+
+    def page(self, dataset: str, params: Sequence[tuple[str, str]]) -> Page:
+        """One page of a dataset's records, for URL-style ``params`` (filters, sort, cursor)."""
+        standard, query, as_of = self._query(dataset, params)
+        return fetch_page(
+            self.rows(standard.name, as_of),
+            query,
+            standard,
+            cursor_key=self.cursor_key,
+            organisations=self.organisations_in(standard.name, as_of),
+        )
+
+    def export(self, dataset: str, params: Sequence[tuple[str, str]], fmt: str) -> Iterator[bytes]:
+        """Every record matching ``params``, as a stream of CSV, JSON, GeoJSON or Parquet."""
+        standard, query, as_of = self._query(dataset, [p for p in params if p[0] != "_size"])
+        return export(
+            self.rows(standard.name, as_of),
+            query,
+            standard,
+            fmt,
+            organisations=self.organisations_in(standard.name, as_of),
+        )
+
+    def _query(
+        self, dataset: str, params: Sequence[tuple[str, str]]
+    ) -> tuple[Standard, RecordQuery, str | None]:
+        standard = self.standards.get(dataset)
+        as_of = next((value for name, value in params if name == "as_of"), None)
+        return standard, parse_query(params, standard, cursor_key=self.cursor_key), as_of
 
     def delta_version(self, dataset: str, as_of: str | None = None) -> int | None:
         """The recorded Delta version to read: the newest, or the one current ``as_of``."""

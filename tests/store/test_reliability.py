@@ -95,6 +95,29 @@ def run_child(
     return child.returncode
 
 
+def publish_at_once(settings: Settings, jobs: list[tuple[Path, str]]) -> None:
+    """Publish each (file, organisation) in its own process, all at the same time."""
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                "none",
+                str(settings.data_dir),
+                settings.sqlalchemy_url,
+                str(path),
+                organisation,
+            ],
+            stderr=subprocess.PIPE,
+        )
+        for path, organisation in jobs
+    ]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err.decode()
+
+
 def suppliers(library: Library) -> set[str]:
     return set(library.rows("spend").collect()["supplier-name"].to_list())
 
@@ -142,25 +165,7 @@ def test_two_organisations_publishing_at_once_both_land(settings: Settings, tmp_
     for org in (HYNDBURN, "local-authority:LDS"):
         files[org] = tmp_path / f"{org.replace(':', '-')}.csv"
         files[org].write_bytes(spend_file(org, rows=500))
-    children = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                CHILD,
-                "none",
-                str(settings.data_dir),
-                settings.sqlalchemy_url,
-                str(files[org]),
-                org,
-            ],
-            stderr=subprocess.PIPE,
-        )
-        for org in files
-    ]
-    for child in children:
-        _, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err.decode()
+    publish_at_once(settings, [(path, org) for org, path in files.items()])
     library = Library(settings)
     assert suppliers(library) == {f"SUPPLIER {org}" for org in files}
     assert len(library.versions("spend")) == 2
@@ -176,25 +181,7 @@ def test_same_organisation_publishing_twice_at_once_ends_with_one_current(
     for tag in ("A", "B"):
         paths.append(tmp_path / f"{tag}.csv")
         paths[-1].write_bytes(spend_file(tag, rows=500))
-    children = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                CHILD,
-                "none",
-                str(settings.data_dir),
-                settings.sqlalchemy_url,
-                str(path),
-                HYNDBURN,
-            ],
-            stderr=subprocess.PIPE,
-        )
-        for path in paths
-    ]
-    for child in children:
-        _, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err.decode()
+    publish_at_once(settings, [(path, HYNDBURN) for path in paths])
     library = Library(settings)
     rows = library.rows("spend").collect()
     assert rows.height == 500
