@@ -20,11 +20,12 @@ its row in that file and its entry date.
 A download is the whole result of the query, in its order, however large. It is produced by a
 worker thread, a group of partitions at a time (see ``scans.py``), into a queue a few chunks
 deep that the returned iterator drains, so memory stays bounded and the first bytes leave at
-once. Parquet goes through Polars' own streaming writer (``sink_parquet``, zstd level 1, fed by
-``register_io_source`` with the groups): over twice as fast as writing row groups with PyArrow,
-in a third of the memory of a lazy concat. ``register_io_source`` is marked unstable in Polars;
-the tests read every format back, so a change there shows. Stopping the iteration early stops
-the worker before its next group.
+once. A Parquet download without ``_sort`` is written in storage order straight from the
+table; with a ``_sort`` it goes through Polars' own streaming writer (``sink_parquet``, zstd
+level 1, fed by ``register_io_source`` with the groups): over twice as fast as writing row
+groups with PyArrow, in a third of the memory of a lazy concat. ``register_io_source`` is marked
+unstable in Polars; the tests read every format back, so a change there shows. Stopping the
+iteration early stops the worker before its next group.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from localdata.ingest.datatypes import canonical_text
 from localdata.ingest.output import neutralise_formulas
 from localdata.standards.model import Datatype, Standard
 from localdata.store.filters import ORGANISATION, RecordQuery, query_fields
-from localdata.store.scans import PROVENANCE, ordered_chunks, with_organisation
+from localdata.store.scans import PROVENANCE, condition, ordered_chunks, with_organisation
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet")
 PROVENANCE_NAMES = {"_resource": "resource", "_row": "row", "_entry_date": "entry_date"}
@@ -92,6 +93,10 @@ def export(
     geometry = _geometry_field(standard) if fmt == "geojson" else None
     read = [*names, *([geometry] if geometry and geometry not in names else []), *PROVENANCE]
     pipe = _Pipe()
+    if fmt == "parquet" and not query.sort:
+        # A Parquet file is read by column and sorted by whoever reads it, so without a _sort
+        # it is written in storage order, straight from the table: about twice as fast.
+        return _streamed(pipe, _parquet_as_stored(frame.filter(condition(query)), names))
     chunks = pipe.until_stopped(ordered_chunks(frame, query, read, organisations))
     producers: dict[str, Callable[[], Producer]] = {
         "csv": lambda: _csv(chunks, names, standard),
@@ -214,6 +219,15 @@ def _parquet(chunks: Iterator[pl.DataFrame], names: list[str], schema: pl.Schema
     def produce(out: IO[bytes]) -> None:
         source = register_io_source(typed, schema=pl.Schema(renamed))
         source.sink_parquet(out, compression="zstd", compression_level=1, engine="streaming")
+
+    return produce
+
+
+def _parquet_as_stored(frame: pl.LazyFrame, names: list[str]) -> Producer:
+    selected = frame.select(*names, *(pl.col(k).alias(v) for k, v in PROVENANCE_NAMES.items()))
+
+    def produce(out: IO[bytes]) -> None:
+        selected.sink_parquet(out, compression="zstd", compression_level=1, engine="streaming")
 
     return produce
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import threading
 from collections.abc import Generator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,7 +17,7 @@ import pytest
 from localdata.errors import InvalidQuery
 from localdata.ingest.datatypes import CANONICAL_DTYPES
 from localdata.store import scans
-from localdata.store.query import EXPORT_FORMATS, export
+from localdata.store.query import EXPORT_FORMATS, export, parse_query
 from tests.factories import make_field, make_standard
 from tests.store.test_query import SITES, expected, page, query, site_rows, write_rows
 
@@ -191,3 +193,25 @@ def test_download_of_partitions_already_in_order(tmp_path: Any) -> None:
     frame = write_rows(tmp_path, rows)
     body = json.loads(b"".join(export(frame, query(), SITES, "json")))
     assert [r["reference"] for r in body["records"]] == expected(lambda r: True)
+
+
+def test_export_parquet_without_sort_holds_the_same_rows_as_csv(tmp_path: Path) -> None:
+    """Issue 3: a Parquet download with no _sort is written in storage order, faster."""
+    standard = make_standard(
+        [make_field("organisation", "organisation"), make_field("transaction-number")]
+    )
+    frame = pl.DataFrame(
+        {
+            "organisation": ["b", "a", "b", "a"],
+            "transaction-number": ["4", "1", "3", "2"],
+            "_resource": ["r"] * 4,
+            "_row": [5, 2, 4, 3],
+            "_entry_date": [dt.date(2024, 1, 1)] * 4,
+        }
+    )
+    frame.write_delta(str(tmp_path / "t"), delta_write_options={"partition_by": ["organisation"]})
+    rows = pl.scan_delta(str(tmp_path / "t"))
+    chosen = parse_query([], standard, cursor_key=b"k")
+    parquet = pl.read_parquet(io.BytesIO(b"".join(export(rows, chosen, standard, "parquet"))))
+    assert sorted(parquet["transaction-number"]) == ["1", "2", "3", "4"]
+    assert parquet.columns[-3:] == ["resource", "row", "entry_date"]
