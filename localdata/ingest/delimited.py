@@ -252,8 +252,8 @@ class _Reading:
             numbering.set_aside(row.number, row.text)
             return "skip"
 
-        frames = _rebatched(self._arrow_frames(set_aside, numbering), self.batch_rows)
         try:
+            frames = _rebatched(self._arrow_frames(set_aside, numbering), self.batch_rows)
             for frame, last in frames:
                 ragged = numbering.take_ragged(None if last else _last(frame) + 1)
                 merged, issues = self._with_ragged(frame, ragged)
