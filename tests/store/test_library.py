@@ -115,3 +115,11 @@ def test_publish_after_a_first_publish_died_half_way(library: Library) -> None:
     assert library.rows("spend").collect().height == 0
     assert library.publish(MARCH.encode(), "spend", HYNDBURN).published
     assert library.rows("spend").collect().height == 2
+
+
+def test_open_library_is_the_public_way_in(settings: Settings) -> None:
+    import localdata
+
+    library = localdata.open_library(settings)
+    assert library.publish(MARCH.encode(), "spend", "Hyndburn").published
+    library.close()
