@@ -15,7 +15,7 @@ from localdata.api import organisations as organisations_api
 from localdata.api import records as records_api
 from localdata.api import standards as standards_api
 from localdata.api import submissions as submissions_api
-from localdata.errors import FileTooLarge, LocalDataError
+from localdata.errors import LocalDataError
 from localdata.settings import Settings
 from localdata.store.library import Library
 
@@ -89,11 +89,7 @@ def _refuse_oversize(limit: int) -> Callable[[Request, Handler], Awaitable[Respo
     async def middleware(request: Request, call_next: Handler) -> Response:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-            error = FileTooLarge(
-                f"The file is larger than {limit // (1024 * 1024)} MB, the most this library "
-                "accepts. Split it into smaller files, for example one per month."
-            )
-            return _problem(request, error)
+            return _problem(request, check_api.upload_too_large(limit))
         return await call_next(request)
 
     return middleware

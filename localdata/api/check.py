@@ -40,15 +40,20 @@ async def check_file(
     return report.to_dict()
 
 
+def upload_too_large(limit: int) -> FileTooLarge:
+    """The error for an upload over ``limit`` bytes."""
+    return FileTooLarge(
+        f"The file is larger than {limit // (1024 * 1024)} MB, the most this library "
+        "accepts. Split it into smaller files, for example one per month."
+    )
+
+
 async def read_limited(file: UploadFile, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := await file.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise FileTooLarge(
-                f"The file is larger than {limit // (1024 * 1024)} MB, the most this library "
-                "accepts. Split it into smaller files, for example one per month."
-            )
+            raise upload_too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)

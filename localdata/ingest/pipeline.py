@@ -17,7 +17,6 @@ from pathlib import Path
 
 import polars as pl
 
-from localdata.errors import UnknownOrganisation
 from localdata.ingest.checks import check_field, check_formulas, duplicate_values
 from localdata.ingest.datatypes import (
     CANONICAL_DTYPES,
@@ -91,7 +90,7 @@ def check(
     settings = settings or Settings()
     if isinstance(standard, str):
         standard = StandardCatalogue(settings.data_dir / "standards").get(standard)
-    org_id = _organisation_id(Register.default(), organisation) if organisation else None
+    org_id = Register.default().identify(organisation).id if organisation else None
     if isinstance(source, str):
         source = Path(source)
     table_source = open_table(
@@ -333,16 +332,6 @@ def _empty_table(standard: Standard) -> pl.DataFrame:
 
 def _name_of(organisation_id: str) -> str:
     return Register.default().get(organisation_id).name
-
-
-def _organisation_id(register: Register, identifier: str) -> str:
-    found = register.resolve(identifier)
-    if found is None:
-        raise UnknownOrganisation(
-            f"No organisation matches '{identifier}'. Use its code, like E07000120 or "
-            "local-authority:HYN, or its name; 'localdata organisations find' lists them."
-        )
-    return found.id
 
 
 def _name(source: Path | bytes) -> str:

@@ -74,6 +74,16 @@ class Register:
         """The organisations this one replaced, such as the councils merged into it."""
         return [self._by_id[i] for i in self._predecessors.get(organisation_id, [])]
 
+    def identify(self, identifier: str, on: date | None = None) -> Organisation:
+        """The organisation an identifier names, or a plain-English error saying what to use."""
+        found = self.resolve(identifier, on)
+        if found is None:
+            raise UnknownOrganisation(
+                f"No organisation matches '{identifier}'. Use its code, like E07000120 or "
+                "local-authority:HYN, or its name; 'localdata organisations find' lists them."
+            )
+        return found
+
     def resolve(self, identifier: str, on: date | None = None) -> Organisation | None:
         """The one organisation an identifier names, as of the date of the data.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from localdata.errors import UnknownOrganisation, UsageError, VersionNotFound
+from localdata.errors import UsageError, VersionNotFound
 from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
 from localdata.registers import Register
@@ -161,13 +161,7 @@ class Library:
 
     def organisation(self, identifier: str) -> str:
         """Our id for any identifier of an organisation."""
-        found = self.register.resolve(identifier)
-        if found is None:
-            raise UnknownOrganisation(
-                f"No organisation matches '{identifier}'. Use its code, like E07000120 or "
-                "local-authority:HYN, or its name."
-            )
-        return found.id
+        return self.register.identify(identifier).id
 
     def organisations_in(self, dataset: str, as_of: str | None = None) -> list[str]:
         """The organisations with rows in the dataset, now or ``as_of``."""
