@@ -13,6 +13,7 @@ from localdata.api import check as check_api
 from localdata.api import datasets as datasets_api
 from localdata.api import organisations as organisations_api
 from localdata.api import records as records_api
+from localdata.api import sources as sources_api
 from localdata.api import standards as standards_api
 from localdata.api import submissions as submissions_api
 from localdata.errors import LocalDataError
@@ -52,6 +53,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         records_api,
         submissions_api,
         check_api,
+        sources_api,
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.add_exception_handler(LocalDataError, _problem)  # type: ignore[arg-type]  # Starlette types handlers loosely

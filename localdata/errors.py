@@ -13,6 +13,7 @@ act on it, in plain English.
     │   ├── UnknownStandard             404  no standard has that name
     │   ├── UnknownOrganisation         404  no organisation matches that identifier
     │   ├── VersionNotFound             404  no submission or published version has that number
+    │   ├── SourceNotFound              404  no source has that number
     │   └── StandardFileInvalid         400  a standard or Table Schema file cannot be imported
     └── UnreadableFile                  422  the file cannot be read as a table
         ├── EmptyFile                   422  the file has no data in it
@@ -87,6 +88,13 @@ class VersionNotFound(UsageError):
 
     status = 404
     title = "Version not found"
+
+
+class SourceNotFound(UsageError):
+    """No source has this number."""
+
+    status = 404
+    title = "Source not found"
 
 
 class StandardFileInvalid(UsageError):

@@ -60,6 +60,33 @@ class Settings(BaseSettings):
         description="Key that signs page cursors; unset, a random key is kept in data_dir.",
     )
 
+    collect_allow_private: bool = Field(
+        False,
+        description="Let sources point at private, loopback and link-local addresses (tests).",
+    )
+    collect_timeout: float = Field(
+        30.0, description="Seconds a collection waits to connect, or for the next bytes."
+    )
+    collect_total_timeout: float = Field(
+        600.0, description="Most seconds one fetch of a source may take from start to end."
+    )
+    collect_max_bytes: int = Field(
+        200 * 1024 * 1024, description="Largest file collected from a source, in bytes."
+    )
+    collect_retries: int = Field(
+        3, description="Retries of a fetch after a server error (5xx) or a network error."
+    )
+    collect_backoff: float = Field(
+        2.0, description="Seconds before the first retry of a fetch; doubled each time, jittered."
+    )
+    job_lease_seconds: float = Field(
+        60.0, description="Seconds a worker holds a job before another may take it over."
+    )
+    job_max_attempts: int = Field(5, description="Times a job is tried before it is failed.")
+    worker_poll_seconds: float = Field(
+        2.0, description="Seconds an idle worker waits before looking for work again."
+    )
+
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
         if self.env == "production" and not self.secret_key:

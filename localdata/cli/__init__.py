@@ -10,6 +10,8 @@ import typer
 
 from localdata import __version__
 from localdata.cli import check, demo, library, organisations, serve, standards
+from localdata.cli import sources as sources_cli
+from localdata.cli import worker as worker_cli
 from localdata.cli.output import fail
 from localdata.errors import LocalDataError
 
@@ -31,6 +33,8 @@ app.command("demo")(demo.demo_command)
 app.add_typer(standards.app, name="standards")
 app.add_typer(organisations.app, name="organisations")
 app.command("serve")(serve.serve_command)
+app.add_typer(sources_cli.app, name="sources")
+app.command("worker")(worker_cli.worker_command)
 
 
 @app.callback(invoke_without_command=True)

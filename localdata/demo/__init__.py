@@ -16,6 +16,8 @@ Decisions:
   spend version, ``load_demo`` returns at once with ``already_loaded`` set and all counts
   zero. Republishing the files would not be safe, because the demo's history publishes older
   versions before newer ones. To load a demo again, start from an empty data folder.
+- One council publishes through a source instead (``source.py``): the demo registers its
+  transparency page, and ``localdata serve`` serves the page and collects it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import date
 
 from localdata.demo.places import Council, choose_councils
 from localdata.demo.plan import Planned, plan_demo
+from localdata.demo.source import register_demo_source
 from localdata.registers import Register
 from localdata.store.library import Library
 
@@ -78,6 +81,7 @@ def load_demo(
         summary = load_demo(Library(Settings()), organisations=12)
     """
     councils = choose_councils(Register.default(), seed, organisations)
+    register_demo_source(library, councils, seed, today or date.today())
     if library.versions("spend", councils[0].id):
         return DemoSummary(len(councils), 0, 0, 0, 0, already_loaded=True)
     results: list[tuple[Planned, str, int]] = []

@@ -3,7 +3,8 @@
 Each organisation expected to publish a dataset has one status:
 
 - ``current``: its latest version is newer than the standard's publishing interval allows;
-- ``overdue``: it has published, but its latest version is older than that;
+- ``overdue``: it has published, but its latest version is older than that; or it registered
+  a source for the dataset (``collected_since``) longer ago than that and no valid version came;
 - ``failing``: its latest submission had something that must be fixed (an earlier version
   may still be current and is still served);
 - ``never-published``: nothing yet.
@@ -17,7 +18,7 @@ during April.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,26 +68,41 @@ class Coverage:
 
 
 def coverage(
-    standard: Standard, rows: Iterable[CoverageRow], register: Register, now: dt.datetime
+    standard: Standard,
+    rows: Iterable[CoverageRow],
+    register: Register,
+    now: dt.datetime,
+    collected_since: Mapping[str, dt.datetime] | None = None,
 ) -> list[Coverage]:
     """Every expected organisation's status for a dataset, by name.
 
     ``rows`` hold, per organisation that ever submitted, its latest submission and its latest
-    published version.
+    published version. ``collected_since`` says, per organisation with an active source for the
+    dataset, when its first one was registered (``localdata.collect.sources.collected_since``).
     """
     seen = {row.organisation: row for row in rows}
-    expected = {o.id for o in register if o.is_council and o.is_current} | set(seen)
-    found = [_standing(standard, org_id, seen.get(org_id), register, now) for org_id in expected]
+    since = dict(collected_since or {})
+    expected = {o.id for o in register if o.is_council and o.is_current} | set(seen) | set(since)
+    found = [
+        _standing(standard, org_id, seen.get(org_id), register, now, since.get(org_id))
+        for org_id in expected
+    ]
     return sorted(found, key=lambda c: c.name)
 
 
 def _standing(
-    standard: Standard, org_id: str, row: CoverageRow | None, register: Register, now: dt.datetime
+    standard: Standard,
+    org_id: str,
+    row: CoverageRow | None,
+    register: Register,
+    now: dt.datetime,
+    source_since: dt.datetime | None = None,
 ) -> Coverage:
     org = register.get(org_id)
     published = row.published_at if row else None
     window = DUE_WITHIN[standard.frequency]
-    due_by = published + window if published is not None and window is not None else None
+    start = published if published is not None else source_since
+    due_by = start + window if start is not None and window is not None else None
     return Coverage(
         organisation=org.id,
         name=org.name,
@@ -106,6 +122,8 @@ def _status(
     due_by: dt.datetime | None,
     now: dt.datetime,
 ) -> Status:
+    if published is None and due_by is not None and due_by < now:
+        return "overdue"  # a source was registered, and no valid version came in time
     if row is None:
         return "never-published"
     if row.status == "rejected":

@@ -12,6 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from localdata.collect import tables as _sources_tables  # noqa: F401  # sources, attempts
+from localdata.jobs import tables as _jobs_tables  # noqa: F401  # defines the jobs table
 from localdata.settings import Settings
 from localdata.store import metadata
 from localdata.store.database import (
@@ -23,6 +25,7 @@ from localdata.store.database import (
 )
 
 TABLES = {"resources", "submissions", "submission_issues"}
+TABLES |= {"sources", "collection_attempts", "jobs"}
 
 
 @pytest.fixture

@@ -1,0 +1,154 @@
+"""Collection as jobs: the scheduler that queues due sources, and the job handlers.
+
+The scheduler runs in every worker, at most once per poll interval. For each active source
+whose ``next_due_at`` has come, it moves ``next_due_at`` one interval on and queues a
+``collect`` job keyed by the source and the slot, in one transaction. The move only happens if
+``next_due_at`` is still what it read, and the key is unique, so two workers scheduling at the
+same moment queue each slot once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+
+from localdata.collect import collector
+from localdata.collect.fetch import Fetcher
+from localdata.collect.sources import due_sources, get_source, move_due, record_result
+from localdata.errors import UsageError
+from localdata.jobs import queue
+from localdata.jobs.queue import Job
+from localdata.jobs.worker import Handler, Worker
+from localdata.store.library import Library
+from localdata.store.metadata import now
+
+SCHEDULE_BATCH = 500
+
+
+def schedule_due(library: Library, *, limit: int = SCHEDULE_BATCH) -> int:
+    """Queue a collect job for every source that is due; return how many were queued."""
+    queued = 0
+    with library.database.transaction() as conn:
+        moment = now()
+        for source in due_sources(conn, moment, limit):
+            if not move_due(conn, source, moment):
+                continue
+            queued += queue.enqueue(
+                conn,
+                "collect",
+                f"collect:{source.id}:{source.next_due_at.isoformat()}",
+                {"source_id": source.id},
+                max_attempts=library.settings.job_max_attempts,
+            )
+    return queued
+
+
+def collect_now(library: Library, source_id: int) -> bool:
+    """Queue a collection of the source now, outside its schedule; True when queued."""
+    with library.database.transaction() as conn:
+        if get_source(conn, source_id).state == "retired":
+            raise UsageError(f"Source {source_id} is retired, so it is not collected.")
+        return queue.enqueue(
+            conn,
+            "collect",
+            f"collect:{source_id}:now:{now().isoformat()}",
+            {"source_id": source_id, "by_hand": True},
+            max_attempts=library.settings.job_max_attempts,
+        )
+
+
+def handlers(library: Library, fetcher: Fetcher) -> dict[str, Handler]:
+    """The job handlers of collection, by job kind."""
+
+    def collect(job: Job) -> None:
+        source_id = int(job.payload["source_id"])
+        with library.database.transaction() as conn:
+            state = get_source(conn, source_id).state
+        if state == "active" or (job.payload.get("by_hand") and state != "retired"):
+            collector.collect(library, fetcher, source_id)
+
+    def publish(job: Job) -> None:
+        attempt_id = int(job.payload["attempt_id"])
+        try:
+            collector.publish(library, attempt_id)
+        except Exception as error:
+            if job.attempts >= job.max_attempts:  # the last try: say so in the source's log
+                with library.database.transaction() as conn:
+                    record_result(
+                        conn,
+                        attempt_id,
+                        submission_id=None,
+                        error="The file could not be checked because of a fault on our side "
+                        f"({type(error).__name__}). The people who run this library can see why.",
+                    )
+            raise
+
+    return {"collect": collect, "publish": publish}
+
+
+class _Scheduler:
+    """Calls ``schedule_due`` at most once every ``every`` seconds."""
+
+    def __init__(self, library: Library, every: float) -> None:
+        self.library = library
+        self.every = every
+        self.last = float("-inf")
+        self.lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self.lock:
+            if time.monotonic() - self.last < self.every:
+                return
+            self.last = time.monotonic()
+        schedule_due(self.library)
+
+
+def collection_worker(
+    library: Library, fetcher: Fetcher, *, name: str | None = None, schedule: bool = True
+) -> Worker:
+    """A worker that schedules sources and runs collect and publish jobs."""
+    settings = library.settings
+    worker = Worker(
+        database=library.database,
+        handlers=handlers(library, fetcher),
+        lease=dt.timedelta(seconds=settings.job_lease_seconds),
+        poll_seconds=settings.worker_poll_seconds,
+        retry_backoff=settings.collect_backoff,
+        schedule=_Scheduler(library, settings.worker_poll_seconds) if schedule else None,
+    )
+    if name:
+        worker.name = name
+    return worker
+
+
+class BackgroundWorker:
+    """A collection worker running in a thread of this process (``localdata serve``)."""
+
+    def __init__(
+        self, library: Library, *, allowed: frozenset[tuple[str, int]] = frozenset()
+    ) -> None:
+        self.fetcher = Fetcher(library.settings, allowed=allowed)
+        self.worker = collection_worker(library, self.fetcher)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="localdata-worker", daemon=True)
+
+    def start(self) -> BackgroundWorker:
+        """Start taking jobs."""
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.worker.run(self.stopped)
+            except Exception:  # the database went away for a moment: wait, then carry on
+                logging.getLogger(__name__).exception("the background worker stopped; restarting")
+                self.stopped.wait(self.worker.poll_seconds)
+
+    def stop(self) -> None:
+        """Finish the current job, then stop."""
+        self.stopped.set()
+        self.thread.join()
+        self.fetcher.close()
