@@ -181,10 +181,13 @@ def describe_dataset(library: Library, name: str) -> dict[str, Any]:
 
 def dataset_coverage(library: Library, name: str) -> list[Coverage]:
     """Every expected organisation's status for a dataset."""
+    from localdata.collect.sources import collected_since  # collect builds on the store
+
     standard = library.standards.get(name)
     with library.database.transaction() as conn:
         rows = metadata.coverage_rows(conn, standard.name)
-    return coverage(standard, rows, library.register, dt.datetime.now(dt.UTC))
+        since = collected_since(conn, standard.name)
+    return coverage(standard, rows, library.register, dt.datetime.now(dt.UTC), since)
 
 
 def version_dict(version: metadata.Submission) -> dict[str, Any]:

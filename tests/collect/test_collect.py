@@ -274,3 +274,21 @@ def test_coverage_counts_an_organisation_overdue_when_its_source_brought_nothing
 
     assert status(dt.datetime.now(dt.UTC)) == "never-published"
     assert status(later) == "overdue"
+
+
+def test_dataset_coverage_shows_an_organisation_overdue_when_its_source_brought_nothing(
+    library: Library,
+) -> None:
+    from localdata.store.catalogue import dataset_coverage
+
+    add_source(library, "spend", HYNDBURN, "https://example.org/spend.csv")
+
+    def status() -> str:
+        found = dataset_coverage(library, "spend")
+        return next(c.status for c in found if c.organisation == HYNDBURN)
+
+    assert status() == "never-published"
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=100)
+    with library.database.transaction() as conn:
+        conn.execute(sa.update(sources).values(created_at=long_ago))
+    assert status() == "overdue"
