@@ -1,21 +1,36 @@
 # The two commands a new developer needs: `make run` and `make test`.
-# Both create .venv and install the pinned dependencies (constraints.txt) the first time.
+# Both create .venv and install the pinned dependencies (constraints.txt) the first time, and
+# build the web pages' assets from the pinned npm packages (package-lock.json).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ASSETS := localdata/web/static/govuk/govuk-frontend.min.css
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(ASSETS): $(NODE_STAMP) $(STAMP)
+	$(BIN)/python -m localdata.web.assets node_modules
+
+install: $(STAMP) $(ASSETS)
+
+# The browser tests drive Debian's Chromium; nothing downloads a browser of its own.
+browser:
+	test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium chromium-driver)
 
 run: install
 	LOCALDATA_OPEN_SUBMISSIONS=true $(BIN)/localdata demo
@@ -28,8 +43,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
-	$(BIN)/pytest -q
+unit: install browser
+	LOCALDATA_BROWSER_TESTS=required $(BIN)/pytest -q
 
 test: lint typecheck unit
 
@@ -37,4 +52,4 @@ bench: install
 	$(BIN)/python bench/check.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules localdata/web/static/govuk

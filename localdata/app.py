@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
-from localdata import __version__
+from localdata import __version__, web
 from localdata.api import check as check_api
 from localdata.api import datasets as datasets_api
 from localdata.api import organisations as organisations_api
+from localdata.api import record as record_api
 from localdata.api import records as records_api
 from localdata.api import sources as sources_api
 from localdata.api import standards as standards_api
@@ -50,24 +53,20 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         standards_api,
         organisations_api,
         datasets_api,
+        record_api,
         records_api,
         submissions_api,
         check_api,
         sources_api,
     ):
         app.include_router(module.router, prefix="/api/v1")
-    app.add_exception_handler(LocalDataError, _problem)  # type: ignore[arg-type]  # Starlette types handlers loosely
+    app.add_exception_handler(LocalDataError, _error)  # type: ignore[arg-type]  # Starlette types handlers loosely
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]  # as above
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # as above
+    app.add_exception_handler(Exception, _server_error)
     app.middleware("http")(_refuse_oversize(settings.max_upload_bytes))
 
-    @app.get("/", include_in_schema=False)
-    def home() -> dict[str, object]:
-        return {
-            "name": "Local Data Library",
-            "version": __version__,
-            "api": "/api/v1/",
-            "openapi": "/api/v1/openapi.json",
-        }
+    web.install(app)  # the web pages, with the home page at /
 
     @app.get("/api/v1/", include_in_schema=False)
     def api_root() -> dict[str, object]:
@@ -91,10 +90,32 @@ def _refuse_oversize(limit: int) -> Callable[[Request, Handler], Awaitable[Respo
     async def middleware(request: Request, call_next: Handler) -> Response:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-            return _problem(request, check_api.upload_too_large(limit))
+            return _error(request, check_api.upload_too_large(limit))
         return await call_next(request)
 
     return middleware
+
+
+def _error(request: Request, error: LocalDataError) -> Response:
+    """A problem document for the API, and an error page for the web pages."""
+    return _problem(request, error) if web.is_api(request) else web.error_page(request, error)
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    """Starlette's own errors (no such route, method not allowed): pages on the web pages."""
+    if web.is_api(request):
+        return await http_exception_handler(request, error)  # the API answers as before
+    if error.status_code == 404:
+        return web.page(request, *web.NOT_FOUND, 404)
+    return web.page(request, "Check what you asked for", [str(error.detail)], error.status_code)
+
+
+def _server_error(request: Request, error: Exception) -> Response:
+    """Anything unexpected: a plain message, never a traceback."""
+    if web.is_api(request):
+        fault = LocalDataError("Something went wrong on our side. Try again later.")
+        return _problem(request, fault)
+    return web.page(request, *web.SERVER_ERROR, 500)
 
 
 def _problem(request: Request, error: LocalDataError) -> JSONResponse:
@@ -102,10 +123,12 @@ def _problem(request: Request, error: LocalDataError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, media_type=PROBLEM)
 
 
-def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+def _invalid_request(request: Request, error: RequestValidationError) -> Response:
     messages = [
         f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()
     ]
+    if not web.is_api(request):
+        return web.page(request, "Check the web address", messages, 400)
     body = {
         "ok": False,
         "type": "about:blank",

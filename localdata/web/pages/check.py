@@ -1,0 +1,226 @@
+"""Check your data: upload a file, see what to fix, download the fixed file, and publish it.
+
+The uploaded file is kept by its content (sha256) beside the lake, as publishing keeps it, so
+the fixed file can be downloaded and the file published afterwards without uploading it again
+and without cookies: the page's links and forms carry the fingerprint, the standard, the
+organisation and the file's name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from localdata.api.check import read_limited
+from localdata.api.deps import LibraryDep
+from localdata.errors import FileTooLarge, LocalDataError, UsageError, VersionNotFound
+from localdata.ingest.issues import Severity
+from localdata.ingest.pipeline import check
+from localdata.ingest.report import Report
+from localdata.store.library import Library
+from localdata.web.templates import render
+
+router = APIRouter(include_in_schema=False)
+ISSUES_SHOWN = 200  # per severity; the counts are always complete
+SHA256 = re.compile(r"[0-9a-f]{64}")
+Field = Annotated[str, Form(max_length=500)]
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(
+    request: Request,
+    library: LibraryDep,
+    standard: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    """The form: choose a standard and an organisation, and upload a file."""
+    return _form(request, library, {"standard": standard}, {})
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check_upload(
+    request: Request,
+    library: LibraryDep,
+    standard: Field = "",
+    organisation: Field = "",
+    file: UploadFile | None = None,
+) -> HTMLResponse:
+    """Check the uploaded file and show what to fix, grouped by what it means for publishing."""
+    values = {"standard": standard, "organisation": organisation.strip()}
+    errors = _form_errors(library, values, file)
+    if errors or file is None:
+        return _form(request, library, values, errors, status_code=400)
+    try:
+        content = await read_limited(file, library.settings.max_upload_bytes)
+        if not content:
+            raise UsageError("The selected file is empty. Choose a file with your data in it.")
+        sha256, _ = await run_in_threadpool(library.lake.store_raw, content)
+        filename = _safe_name(file.filename)
+        report = await run_in_threadpool(_check, library, sha256, filename, values)
+    except FileTooLarge:
+        raise
+    except LocalDataError as error:
+        return _form(request, library, values, {"file": error.message}, status_code=error.status)
+    return _results(request, library, report, sha256, filename, values)
+
+
+@router.get("/check/{sha256}/fixed.csv")
+def fixed_file(
+    sha256: str,
+    library: LibraryDep,
+    standard: Annotated[str, Query(max_length=200)],
+    organisation: Annotated[str, Query(max_length=500)] = "",
+    filename: Annotated[str, Query(max_length=500)] = "upload.csv",
+) -> Response:
+    """The checked file as the standard wants it: its fields, in order, harmonised."""
+    _known(library, sha256)
+    values = {"standard": standard, "organisation": organisation}
+    report = _check(library, sha256, _safe_name(filename), values, keep_table=True)
+    table = report.table
+    csv = (
+        table.drop([c for c in table.columns if c.startswith("_")]).write_csv()
+        if table is not None
+        else ""
+    )
+    stem = _safe_name(filename).rsplit(".", 1)[0]
+    return Response(
+        csv,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{stem}-fixed.csv"'},
+    )
+
+
+@router.post("/check/{sha256}/publish", response_class=HTMLResponse)
+async def publish(
+    request: Request,
+    sha256: str,
+    library: LibraryDep,
+    standard: Field,
+    organisation: Field,
+    filename: Field = "upload.csv",
+) -> HTMLResponse:
+    """Publish a checked file, when this library lets anyone publish."""
+    _known(library, sha256)
+    if not library.settings.open_submissions:
+        return render(request, "published.html", {"done": None, "closed": True}, status_code=403)
+    done = await run_in_threadpool(
+        library.publish,
+        library.lake.raw_path(sha256),
+        standard,
+        organisation,
+        filename=_safe_name(filename),
+    )
+    return render(
+        request,
+        "published.html",
+        {
+            "done": done,
+            "closed": False,
+            "organisation": library.register.get(done.submission.organisation),
+            "standard": library.standards.get(standard),
+        },
+        status_code=200 if done.published or done.submission.status == "unchanged" else 409,
+    )
+
+
+def _check(
+    library: Library, sha256: str, filename: str, values: dict[str, str], keep_table: bool = False
+) -> Report:
+    return check(
+        library.lake.raw_path(sha256),
+        library.standards.get(values["standard"]),
+        values["organisation"] or None,
+        filename=filename,
+        settings=library.settings,
+        keep_table=keep_table,
+    )
+
+
+def _form_errors(
+    library: Library, values: dict[str, str], file: UploadFile | None
+) -> dict[str, str]:
+    errors = {}
+    if values["standard"] not in {s.name for s in library.standards.latest()}:
+        errors["standard"] = "Select the standard your data follows"
+    if not values["organisation"]:
+        errors["organisation"] = "Enter the name or code of the organisation that publishes it"
+    else:
+        try:
+            library.organisation(values["organisation"])
+        except UsageError:
+            errors["organisation"] = (
+                f"No organisation matches ‘{values['organisation']}’: enter its name, like "
+                "Hyndburn, or its code, like E07000120"
+            )
+    if file is None or not file.filename:
+        errors["file"] = "Select a file to check"
+    return errors
+
+
+def _form(
+    request: Request,
+    library: Library,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "check.html",
+        {
+            "standards": library.standards.latest(),
+            "values": values,
+            "errors": errors,
+            "max_upload_mb": max(1, library.settings.max_upload_bytes // (1024 * 1024)),
+        },
+        status_code=status_code,
+    )
+
+
+def _results(
+    request: Request,
+    library: Library,
+    report: Report,
+    sha256: str,
+    filename: str,
+    values: dict[str, str],
+) -> HTMLResponse:
+    groups: list[dict[str, Any]] = [
+        {
+            "severity": severity.value,
+            "heading": severity.heading,
+            "count": report.counts_by_severity[severity],
+            "issues": report.issue_list(severity, limit=ISSUES_SHOWN),
+            "summary": [s for s in report.summary() if s["severity"] == severity.value],
+        }
+        for severity in Severity
+    ]
+    return render(
+        request,
+        "check_results.html",
+        {
+            "report": report,
+            "groups": groups,
+            "sha256": sha256,
+            "filename": filename,
+            "values": values,
+            "organisation": library.register.get(library.organisation(values["organisation"])),
+            "can_publish": library.settings.open_submissions and not report.must_fix,
+            "open_submissions": library.settings.open_submissions,
+        },
+    )
+
+
+def _known(library: Library, sha256: str) -> None:
+    if not SHA256.fullmatch(sha256) or not library.lake.raw_path(sha256).exists():
+        raise VersionNotFound("There is no checked file with that fingerprint. Check it again.")
+
+
+def _safe_name(name: str | None) -> str:
+    """A file name safe to show and to put in a header: its last part, printable characters."""
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = re.sub(r"[^\w .()-]", "_", base).strip() or "upload"
+    return cleaned[:200]

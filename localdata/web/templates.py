@@ -1,0 +1,115 @@
+"""Render the web pages: one Jinja environment, loaded from the package, with our filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+SERVICE_NAME = "Local Data Library"
+NAVIGATION = (
+    ("/datasets", "Datasets"),
+    ("/organisations", "Organisations"),
+    ("/standards", "Standards"),
+    ("/check", "Check your data"),
+    ("/api/v1/docs", "API"),
+)
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment for the web pages (built once)."""
+    env = Environment(
+        loader=PackageLoader("localdata.web", "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        number=format_number,
+        date=format_date,
+        datetime=format_datetime,
+        filesize=format_size,
+        query=query_string,
+    )
+    env.globals.update(service_name=SERVICE_NAME, navigation=NAVIGATION)
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page rendered from ``templates/pages/{template}``."""
+    page = environment().get_template(f"pages/{template}")
+    html = page.render(context | {"path": request.url.path})
+    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
+
+
+# No cookies, no tracking, no requests to other sites: say so to the browser too.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def format_number(value: int | float | None) -> str:
+    """A number with thousands separators (1,234,567); a dash for none."""
+    if value is None:
+        return "–"
+    return f"{value:,}"
+
+
+def format_date(value: dt.datetime | dt.date | str | None) -> str:
+    """A date in GOV.UK style: 5 March 2024."""
+    moment = _moment(value)
+    return f"{moment.day} {moment:%B %Y}" if moment is not None else "–"
+
+
+def format_datetime(value: dt.datetime | str | None) -> str:
+    """A date and time in GOV.UK style: 5 March 2024 at 2:30pm (UTC)."""
+    moment = _moment(value)
+    if not isinstance(moment, dt.datetime):
+        return format_date(moment)
+    hour = moment.hour % 12 or 12
+    return f"{moment.day} {moment:%B %Y} at {hour}:{moment:%M}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def format_size(size: int | None) -> str:
+    """A file size in KB, MB or GB."""
+    if size is None:
+        return "–"
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size = size / 1024  # type: ignore[assignment]  # a float from here on
+    return f"{size} GB"
+
+
+def query_string(params: list[tuple[str, str]] | dict[str, str], **changes: str | None) -> str:
+    """``params`` as a query string, with ``changes`` replacing (or, when None, removing) names."""
+    pairs = list(params.items()) if isinstance(params, dict) else list(params)
+    kept = [(k, v) for k, v in pairs if k not in changes]
+    kept += [(k, v) for k, v in changes.items() if v is not None]
+    return ("?" + urlencode(kept)) if kept else "?"
+
+
+def _moment(value: dt.datetime | dt.date | str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
