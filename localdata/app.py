@@ -11,14 +11,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from localdata import __version__, web
+from localdata.api import agreements as agreements_api
+from localdata.api import auth as auth_api
 from localdata.api import check as check_api
 from localdata.api import datasets as datasets_api
+from localdata.api import keys as keys_api
 from localdata.api import organisations as organisations_api
 from localdata.api import record as record_api
 from localdata.api import records as records_api
 from localdata.api import sources as sources_api
 from localdata.api import standards as standards_api
 from localdata.api import submissions as submissions_api
+from localdata.api.deps import authenticate
 from localdata.errors import LocalDataError
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -58,14 +62,17 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         submissions_api,
         check_api,
         sources_api,
+        agreements_api,
+        keys_api,
     ):
-        app.include_router(module.router, prefix="/api/v1")
+        app.include_router(module.router, prefix="/api/v1", dependencies=[authenticate])
     app.add_exception_handler(LocalDataError, _error)  # type: ignore[arg-type]  # Starlette types handlers loosely
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]  # as above
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # as above
     app.add_exception_handler(Exception, _server_error)
     app.middleware("http")(_refuse_oversize(settings.max_upload_bytes))
 
+    auth_api.install(app, settings, app.state.library)  # session cookie and /auth routes
     web.install(app)  # the web pages, with the home page at /
 
     @app.get("/api/v1/", include_in_schema=False)
@@ -120,7 +127,8 @@ def _server_error(request: Request, error: Exception) -> Response:
 
 def _problem(request: Request, error: LocalDataError) -> JSONResponse:
     body = error.to_dict() | {"instance": str(request.url.path)}
-    return JSONResponse(body, status_code=error.status, media_type=PROBLEM)
+    headers = getattr(error, "headers", None)  # Retry-After on 429
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM, headers=headers)
 
 
 def _invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -8,12 +8,17 @@ act on it, in plain English.
 
     LocalDataError                      500  something went wrong on our side
     ├── SubmissionsClosed               403  publishing through the API is switched off here
+    ├── NotSignedIn                     401  sign in or give an API key first
+    ├── Forbidden                       403  signed in, but not allowed to do this
+    │   └── NoAgreement                 403  no active data sharing agreement allows this read
+    ├── RateLimited                     429  too many requests: wait, then try again
     ├── UsageError                      400  the request or command is not usable as given
     │   ├── InvalidQuery                400  a filter, sort, page size or cursor cannot be used
     │   ├── UnknownStandard             404  no standard has that name
     │   ├── UnknownOrganisation         404  no organisation matches that identifier
     │   ├── VersionNotFound             404  no submission or published version has that number
     │   ├── SourceNotFound              404  no source has that number
+    │   ├── AgreementNotFound           404  no data sharing agreement has that identifier
     │   └── StandardFileInvalid         400  a standard or Table Schema file cannot be imported
     └── UnreadableFile                  422  the file cannot be read as a table
         ├── EmptyFile                   422  the file has no data in it
@@ -56,6 +61,38 @@ class SubmissionsClosed(LocalDataError):
     title = "Publishing is switched off"
 
 
+class NotSignedIn(LocalDataError):
+    """The request needs a signed-in user or an API key, and has neither (or a bad one)."""
+
+    status = 401
+    title = "Sign in first"
+
+
+class Forbidden(LocalDataError):
+    """Whoever is asking is known, but is not allowed to do this."""
+
+    status = 403
+    title = "Not allowed"
+
+
+class NoAgreement(Forbidden):
+    """Restricted data was asked for, and no active data sharing agreement allows the read."""
+
+    title = "No data sharing agreement allows this"
+
+
+class RateLimited(LocalDataError):
+    """Too many requests from one key or client in a short time."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class UsageError(LocalDataError):
     """The request or command cannot be used as given."""
 
@@ -95,6 +132,13 @@ class SourceNotFound(UsageError):
 
     status = 404
     title = "Source not found"
+
+
+class AgreementNotFound(UsageError):
+    """No data sharing agreement has this identifier."""
+
+    status = 404
+    title = "Agreement not found"
 
 
 class StandardFileInvalid(UsageError):

@@ -60,6 +60,51 @@ class Settings(BaseSettings):
         description="Key that signs page cursors; unset, a random key is kept in data_dir.",
     )
 
+    audit_key_file: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM) that signs audit checkpoints; unset, one is "
+        "kept in data_dir (not allowed in production).",
+    )
+    audit_checkpoint_every: int = Field(
+        100, ge=1, description="Audit log entries between signed checkpoints."
+    )
+    api_key_cache_seconds: float = Field(
+        60.0, ge=0, description="How long a checked API key is remembered in memory."
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests a minute allowed to each API key."
+    )
+    anonymous_rate_limit_per_minute: int = Field(
+        120, ge=1, description="Requests a minute allowed to each anonymous client address."
+    )
+    dev_sign_in: bool = Field(
+        False,
+        description="Offer /auth/dev, which signs in as any user without a password "
+        "(development only: refused in any other environment).",
+    )
+    session_max_age: int = Field(
+        8 * 3600, ge=60, description="Seconds a sign-in lasts before signing in again."
+    )
+    oidc_issuer: str | None = Field(
+        None,
+        description="The OpenID Connect provider's issuer URL, such as "
+        "https://oidc.account.gov.uk/ (GOV.UK One Login); unset, sign-in is off.",
+    )
+    oidc_client_id: str | None = Field(None, description="This service's OIDC client id.")
+    oidc_client_secret: str | None = Field(
+        None, description="Client secret, for providers without private_key_jwt."
+    )
+    oidc_private_key_file: Path | None = Field(
+        None,
+        description="PEM private key for private_key_jwt client authentication "
+        "(GOV.UK One Login); its public key is registered with the provider.",
+    )
+    oidc_scopes: str = Field("openid email", description="Scopes asked for at sign-in.")
+    oidc_vtr: str | None = Field(
+        None,
+        description='Vector of trust sent at sign-in, such as ["Cl.Cm"] for GOV.UK One Login.',
+    )
+
     collect_allow_private: bool = Field(
         False,
         description="Let sources point at private, loopback and link-local addresses (tests).",
@@ -87,10 +132,20 @@ class Settings(BaseSettings):
         2.0, description="Seconds an idle worker waits before looking for work again."
     )
 
+    events_source: str = Field(
+        "/api/v1",
+        description="The CloudEvents source of this library's events: its public API address, "
+        "such as https://data.example.gov.uk/api/v1.",
+    )
+
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
         if self.env == "production" and not self.secret_key:
             raise ValueError("set LOCALDATA_SECRET_KEY to a long random value in production")
+        if self.dev_sign_in and self.env != "development":
+            raise ValueError("LOCALDATA_DEV_SIGN_IN works only with LOCALDATA_ENV=development")
+        if self.env == "production" and self.audit_key_file is None:
+            raise ValueError("set LOCALDATA_AUDIT_KEY_FILE to the audit signing key in production")
         if self.env == "production" and self.open_submissions:
             raise ValueError("LOCALDATA_OPEN_SUBMISSIONS is for demos; turn it off in production")
         return self

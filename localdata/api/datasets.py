@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.access.model import Level
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, PurposeDep, SignedInDep
 from localdata.store.catalogue import describe_dataset, search_datasets, version_dict
 from localdata.store.jsonld import catalogue_jsonld, dataset_jsonld
 
@@ -90,10 +92,16 @@ def get_version_issues(
 
 
 @router.get("/datasets/{name}/versions/{version}/diff")
-def get_version_diff(name: str, version: VersionId, library: LibraryDep) -> dict[str, Any]:
+def get_version_diff(
+    name: str,
+    version: VersionId,
+    library: LibraryDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep = None,
+) -> dict[str, Any]:
     """What this version added, changed and removed, matched on the standard's key."""
     library.dataset_submission(name, version)
-    diff = library.diff(version)
+    diff = library.diff(version, principal=principal, purpose=purpose)
     return {
         "version": version,
         "previous": diff.previous,
@@ -103,3 +111,26 @@ def get_version_diff(name: str, version: VersionId, library: LibraryDep) -> dict
         "removed": diff.removed,
         "examples": diff.examples,
     }
+
+
+class AccessLevel(BaseModel):
+    """A dataset's access level."""
+
+    level: Level
+
+
+@router.get("/datasets/{name}/access")
+def get_access_level(name: str, library: LibraryDep) -> dict[str, Any]:
+    """Who may read the dataset: open (anyone), registered (signed in) or restricted."""
+    dataset = library.standards.get(name).name
+    return {"dataset": dataset, "level": library.access.level(dataset)}
+
+
+@router.put("/datasets/{name}/access")
+def put_access_level(
+    name: str, change: Annotated[AccessLevel, Body()], library: LibraryDep, principal: SignedInDep
+) -> dict[str, Any]:
+    """Set the dataset's access level (library administrators only)."""
+    dataset = library.standards.get(name).name
+    library.access.set_level(dataset, change.level, by=principal)
+    return {"dataset": dataset, "level": change.level}

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
-from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, PurposeDep
 from localdata.store.catalogue import version_dict
 from localdata.store.record import find_record, organisation_submissions
 
@@ -16,10 +16,19 @@ Row = Annotated[int, Path(ge=1, le=2**53, description="The record's row in its f
 
 @router.get("/datasets/{name}/records/{organisation}/{resource}/{row}")
 def get_record(
-    name: str, organisation: str, resource: str, row: Row, library: LibraryDep
+    name: str,
+    organisation: str,
+    resource: str,
+    row: Row,
+    library: LibraryDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep = None,
 ) -> dict[str, Any]:
     """One record, named by its organisation, file (sha256) and row, with its history."""
-    return find_record(library, name, organisation, resource, row).to_dict()
+    found = find_record(
+        library, name, organisation, resource, row, principal=principal, purpose=purpose
+    )
+    return found.to_dict()
 
 
 @router.get("/organisations/{organisation}/submissions", tags=["organisations"])

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, PurposeDep
 
 router = APIRouter(tags=["records"], responses=PROBLEMS)
 ExportFormat = Literal["csv", "json", "geojson", "parquet"]
@@ -21,7 +21,8 @@ FILTER_HELP = (
     "Filter with field=value, or field__gt, __gte, __lt, __lte, __contains, __in (comma "
     "separated) and __isnull (true or false). Also organisation=, as_of= (a date, time or "
     "version id), _fields=, _sort= (- for descending), _size= (1 to 1000, default 100), "
-    "_count=exact and _next= (the cursor from the previous page)."
+    "_count=exact and _next= (the cursor from the previous page). Restricted datasets: send "
+    "an API key, and the purpose of your data sharing agreement as X-Purpose (or _purpose=)."
 )
 
 
@@ -40,6 +41,8 @@ def get_records(
     name: str,
     request: Request,
     library: LibraryDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep = None,
     organisation: Organisation = None,
     as_of: AsOf = None,
     fields: Fields = None,
@@ -49,7 +52,8 @@ def get_records(
     cursor: Next = None,
 ) -> dict[str, Any]:
     """A page of records, with a cursor to the next page and each record's provenance."""
-    page = library.page(name, list(request.query_params.multi_items()))
+    params = list(request.query_params.multi_items())
+    page = library.page(name, params, principal=principal, purpose=purpose)
     return {
         "records": page.records,
         "next": page.next,
@@ -69,13 +73,16 @@ def download_records(
     fmt: ExportFormat,
     request: Request,
     library: LibraryDep,
+    principal: PrincipalDep,
+    purpose: PurposeDep = None,
     organisation: Organisation = None,
     as_of: AsOf = None,
     fields: Fields = None,
     sort: Sort = None,
 ) -> StreamingResponse:
     """Every record that matches the filters, streamed as CSV, JSON, GeoJSON or Parquet."""
-    chunks = library.export(name, list(request.query_params.multi_items()), fmt)
+    params = list(request.query_params.multi_items())
+    chunks = library.export(name, params, fmt, principal=principal, purpose=purpose)
     filename = f"{library.standards.get(name).name}.{fmt}"
     return StreamingResponse(
         chunks,

@@ -9,8 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from localdata.api.check import read_limited
-from localdata.api.deps import PROBLEMS, LibraryDep
-from localdata.errors import SubmissionsClosed
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, require_publisher
 from localdata.store.catalogue import version_dict
 
 router = APIRouter(tags=["submissions"], responses=PROBLEMS)
@@ -21,27 +20,30 @@ router = APIRouter(tags=["submissions"], responses=PROBLEMS)
     status_code=201,
     responses={
         200: {"description": "The same file as the current version: nothing changed."},
-        403: {"description": "Publishing through the API is switched off here."},
+        403: {"description": "Only a publisher of the organisation may publish for it."},
         409: {"description": "Something must be fixed: nothing was published."},
     },
 )
 async def post_submission(
     name: str,
     library: LibraryDep,
+    principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="The file to publish.")],
     organisation: Annotated[
         str, Form(min_length=1, description="Who publishes it: a code, curie or name.")
     ],
 ) -> JSONResponse:
     """Check a file and, if nothing must be fixed, publish it as the organisation's data."""
-    if not library.settings.open_submissions:
-        raise SubmissionsClosed(
-            "Publishing through the API is switched off here. Ask the people who run this "
-            "library for an account, or publish with the localdata command."
-        )
+    org = library.organisation(organisation)
+    require_publisher(library, principal, org)
     content = await read_limited(file, library.settings.max_upload_bytes)
     done = await run_in_threadpool(
-        library.publish, content, name, organisation, filename=file.filename or "upload"
+        library.publish,
+        content,
+        name,
+        org,
+        filename=file.filename or "upload",
+        submitted_by=principal.actor if principal.signed_in else None,
     )
     body: dict[str, Any] = {
         "ok": done.published,

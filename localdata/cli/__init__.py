@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from localdata import __version__
+from localdata.cli import access as access_cli
 from localdata.cli import check, demo, library, organisations, serve, standards
 from localdata.cli import sources as sources_cli
 from localdata.cli import worker as worker_cli
@@ -35,6 +36,11 @@ app.add_typer(organisations.app, name="organisations")
 app.command("serve")(serve.serve_command)
 app.add_typer(sources_cli.app, name="sources")
 app.command("worker")(worker_cli.worker_command)
+app.add_typer(access_cli.users_app, name="users")
+app.add_typer(access_cli.keys_app, name="keys")
+app.add_typer(access_cli.agreements_app, name="agreements")
+app.add_typer(access_cli.access_app, name="access")
+app.add_typer(access_cli.audit_app, name="audit")
 
 
 @app.callback(invoke_without_command=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from localdata.access.model import ANONYMOUS
 from localdata.cli.check import print_report
 from localdata.cli.output import EXIT_MUST_FIX, EXIT_OK, console
 from localdata.settings import Settings
@@ -119,15 +120,24 @@ def export_command(
         None, "--organisation", "-o", help="Only this organisation's rows."
     ),
     output: Path | None = typer.Option(None, "--output", help="Write here, not to stdout."),
+    api_key: str | None = typer.Option(
+        None, "--api-key", help="Read as this API key's owner (needed for restricted data)."
+    ),
+    purpose: str | None = typer.Option(
+        None, "--purpose", help="Why restricted data is read: an agreement's purpose."
+    ),
 ) -> None:
     """Write a whole dataset (or one organisation's part) as CSV, JSON, GeoJSON or Parquet.
+
+    Reads pass the same access gate as the API: without --api-key, only open data.
 
     Example: localdata export spend --format parquet --as-of 2024-03-31 --output spend.parquet
     """
     with open_library() as library:
         params = [("organisation", library.organisation(organisation))] if organisation else []
         params += [("as_of", as_of)] if as_of else []
-        chunks = library.export(dataset, params, fmt)
+        principal = library.access.key_principal(api_key) if api_key else ANONYMOUS
+        chunks = library.export(dataset, params, fmt, principal=principal, purpose=purpose)
         if output is None:
             for chunk in chunks:
                 sys.stdout.buffer.write(chunk)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from localdata.access.gate import Grant
+from localdata.access.model import ANONYMOUS, Principal
+from localdata.access.service import Access
 from localdata.errors import UsageError, VersionNotFound
 from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
@@ -29,9 +32,10 @@ from localdata.standards.model import Standard
 from localdata.store import metadata
 from localdata.store.database import Database, open_database
 from localdata.store.lake import PARTITION, Lake
-from localdata.store.query import Page, RecordQuery, export, fetch_page, parse_query
+from localdata.store.query import Page, RecordQuery, export, fetch_page, filtered, parse_query
 
 UTC = dt.UTC
+IDENTITY = [PARTITION, "_resource", "_row"]  # names one row: how the audit log names records
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Library:
         self.lake = Lake(settings.data_dir)
         self.standards = StandardCatalogue(settings.data_dir / "standards")
         self.register = Register.default()
+        self.access = Access(self.database, settings)
 
     # --- publishing ---------------------------------------------------------------------
 
@@ -169,43 +174,131 @@ class Library:
         version = self.delta_version(standard.name, as_of)
         return [] if version is None else self.lake.partitions(standard.name, version)
 
-    def rows(self, dataset: str, as_of: str | None = None) -> pl.LazyFrame:
-        """The dataset's rows, as current now or ``as_of`` a date, time or version id."""
+    # Every read of records passes the access gate (``localdata.access.gate``): ``principal``
+    # is who asks (anonymous unless given, so a caller that forgets gets the least) and
+    # ``purpose`` why. Restricted reads are written to the audit log before they return.
+
+    def rows(
+        self,
+        dataset: str,
+        as_of: str | None = None,
+        *,
+        principal: Principal = ANONYMOUS,
+        purpose: str | None = None,
+        where: pl.Expr | None = None,
+    ) -> pl.LazyFrame:
+        """The dataset's rows the principal may read, as current now or ``as_of`` a date,
+        time or version id, and only those ``where`` keeps. A restricted dataset's rows are
+        read (and audited) at once, so narrow them with ``where`` rather than afterwards."""
         standard = self.standards.get(dataset)
+        grant = self.access.grant(principal, standard, purpose, self._publishers(standard, as_of))
+        frame = grant.apply(self._rows(standard, as_of))
+        if where is not None:
+            frame = frame.filter(where)
+        if not grant.restricted:
+            return frame
+        found = frame.collect()
+        self.access.record_frame(grant, found)
+        return found.lazy()
+
+    def _rows(self, standard: Standard, as_of: str | None) -> pl.LazyFrame:
+        """Every row of the dataset, ungated: only for the methods of this class."""
         version = self.delta_version(standard.name, as_of)
         frame = self.lake.scan(standard.name, version) if version is not None else None
         if frame is None:
             return _empty_rows(standard)
         return frame
 
-    def page(self, dataset: str, params: Sequence[tuple[str, str]]) -> Page:
+    def page(
+        self,
+        dataset: str,
+        params: Sequence[tuple[str, str]],
+        *,
+        principal: Principal = ANONYMOUS,
+        purpose: str | None = None,
+    ) -> Page:
         """One page of a dataset's records, for URL-style ``params`` (filters, sort, cursor)."""
-        standard, query, as_of = self._query(dataset, params)
-        return fetch_page(
-            self.rows(standard.name, as_of),
-            query,
-            standard,
+        grant, parsed, publishers = self._query(dataset, params, principal, purpose)
+        page = fetch_page(
+            grant.apply(self._rows(grant.standard, parsed.as_of)),
+            parsed.query,
+            grant.standard,
             cursor_key=self.cursor_key,
-            organisations=self.organisations_in(standard.name, as_of),
+            organisations=self._partitions(grant, publishers()),
         )
+        if grant.restricted:
+            self.access.record_page(grant, page.records)
+        return page
 
-    def export(self, dataset: str, params: Sequence[tuple[str, str]], fmt: str) -> Iterator[bytes]:
+    def export(
+        self,
+        dataset: str,
+        params: Sequence[tuple[str, str]],
+        fmt: str,
+        *,
+        principal: Principal = ANONYMOUS,
+        purpose: str | None = None,
+    ) -> Iterator[bytes]:
         """Every record matching ``params``, as a stream of CSV, JSON, GeoJSON or Parquet."""
-        standard, query, as_of = self._query(dataset, [p for p in params if p[0] != "_size"])
-        return export(
-            self.rows(standard.name, as_of),
-            query,
-            standard,
-            fmt,
-            organisations=self.organisations_in(standard.name, as_of),
-        )
+        params = [p for p in params if p[0] != "_size"]
+        grant, parsed, publishers = self._query(dataset, params, principal, purpose)
+        frame = grant.apply(self._rows(grant.standard, parsed.as_of))
+        if grant.restricted:
+            # Audit every row the download will hold before sending any. The matching rows
+            # are read once, into memory (restricted datasets are small), and sent from there.
+            rows = filtered(frame, parsed.query, grant.standard).collect()
+            self.access.record_frame(grant, rows)
+            frame = rows.lazy()
+        partitions = self._partitions(grant, publishers())
+        return export(frame, parsed.query, grant.standard, fmt, organisations=partitions)
 
     def _query(
-        self, dataset: str, params: Sequence[tuple[str, str]]
-    ) -> tuple[Standard, RecordQuery, str | None]:
+        self,
+        dataset: str,
+        params: Sequence[tuple[str, str]],
+        principal: Principal,
+        purpose: str | None,
+    ) -> tuple[Grant, _Query, Callable[[], list[str]]]:
         standard = self.standards.get(dataset)
         as_of = next((value for name, value in params if name == "as_of"), None)
-        return standard, parse_query(params, standard, cursor_key=self.cursor_key), as_of
+        purpose = purpose or next((v for n, v in params if n == "_purpose" and v), None)
+        publishers = self._publishers(standard, as_of)
+        grant = self.access.grant(principal, standard, purpose, publishers)
+        params = [p for p in params if p[0] != "_purpose"]
+        if grant.restricted:
+            self.access.require_readable(grant, self._named_organisations(params))
+        query = parse_query(params, grant.standard, cursor_key=self.cursor_key)
+        return grant, _Query(query, as_of), publishers
+
+    def _publishers(self, standard: Standard, as_of: str | None) -> Callable[[], list[str]]:
+        """The organisations with rows in the dataset, found once, and only when asked."""
+        found: list[list[str]] = []
+
+        def publishers() -> list[str]:
+            if not found:
+                found.append(self.organisations_in(standard.name, as_of))
+            return found[0]
+
+        return publishers
+
+    def _named_organisations(self, params: Sequence[tuple[str, str]]) -> set[str]:
+        """The organisations a query names with ``organisation=`` or ``organisation__in=``."""
+        named = [v for n, v in params if n == PARTITION]
+        named += [p for n, v in params if n == f"{PARTITION}__in" for p in v.split(",")]
+        found = set()
+        for identifier in (n.strip() for n in named if n.strip()):
+            try:
+                found.add(self.organisation(identifier))
+            except UsageError:
+                found.add(identifier)  # unknown: the query itself reports it
+        return found
+
+    def _partitions(self, grant: Grant, found: list[str]) -> list[str]:
+        """The organisations with rows to read: for restricted data, only those it may read."""
+        if not grant.restricted:
+            return found
+        readable = grant.own | {a.provider for a in grant.agreements}
+        return [o for o in found if o in readable]
 
     def delta_version(self, dataset: str, as_of: str | None = None) -> int | None:
         """The recorded Delta version to read: the newest, or the one current ``as_of``."""
@@ -246,29 +339,42 @@ class Library:
             metadata.submission(conn, submission_id)
             return metadata.submission_issues(conn, submission_id, limit, after)
 
-    def diff(self, submission_id: int, *, limit: int = 100) -> Diff:
+    def diff(
+        self,
+        submission_id: int,
+        *,
+        limit: int = 100,
+        principal: Principal = ANONYMOUS,
+        purpose: str | None = None,
+    ) -> Diff:
         """What a published version added, changed and removed, against the one before it."""
         version = self.submission(submission_id)
         if version.delta_version is None:
             raise UsageError(f"Version {submission_id} was not published, so it changed nothing.")
-        standard = self.standards.get(version.dataset)
+        dataset = self.standards.get(version.dataset)
+        grant = self.access.grant(principal, dataset, purpose, self._publishers(dataset, None))
+        if grant.restricted:
+            self.access.require_readable(grant, {version.organisation})
+        standard = grant.standard
         earlier = [
             v
             for v in self.versions(version.dataset, version.organisation)
             if v.delta_version is not None and v.delta_version < version.delta_version
         ]
-        new = self._partition(standard, version.organisation, version.delta_version)
+        new = self._partition(grant, version.organisation, version.delta_version)
         old = (
-            self._partition(standard, version.organisation, earlier[0].delta_version)
+            self._partition(grant, version.organisation, earlier[0].delta_version)
             if earlier and earlier[0].delta_version is not None
             else new.clear()
         )
+        if grant.restricted:
+            self.access.record_frame(grant, pl.concat([old, new]).unique(IDENTITY))
         return compare(old, new, standard, limit=limit, previous=earlier[0].id if earlier else None)
 
-    def _partition(self, standard: Standard, organisation: str, version: int) -> pl.DataFrame:
-        frame = self.lake.scan(standard.name, version)
+    def _partition(self, grant: Grant, organisation: str, version: int) -> pl.DataFrame:
+        frame = self.lake.scan(grant.dataset, version)
         assert frame is not None
-        return frame.filter(pl.col(PARTITION) == organisation).collect()
+        return grant.apply(frame.filter(pl.col(PARTITION) == organisation)).collect()
 
     @property
     def cursor_key(self) -> bytes:
@@ -286,6 +392,14 @@ class Library:
     def close(self) -> None:
         """Release the database connections."""
         self.database.close()
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A parsed records query and the ``as_of`` it reads at."""
+
+    query: RecordQuery
+    as_of: str | None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
+from localdata.access.model import ANONYMOUS, Principal
 from localdata.errors import VersionNotFound
 from localdata.store import metadata
 from localdata.store.exports import json_records
@@ -61,16 +62,30 @@ class RecordHistory:
 
 
 def find_record(
-    library: Library, dataset: str, organisation: str, resource: str, row: int
+    library: Library,
+    dataset: str,
+    organisation: str,
+    resource: str,
+    row: int,
+    *,
+    principal: Principal = ANONYMOUS,
+    purpose: str | None = None,
 ) -> RecordHistory:
-    """The current record from ``organisation``'s file ``resource`` at ``row``, with its history."""
+    """The current record from ``organisation``'s file ``resource`` at ``row``, with its history.
+
+    Reads pass the access gate as ``principal`` (anonymous unless given), for ``purpose``.
+    """
     standard = library.standards.get(dataset)
     org = library.organisation(organisation)
     names = [PARTITION, *(n for n in standard.field_names if n != PARTITION)]
     found = (
-        library.rows(standard.name)
-        .filter(
-            (pl.col(PARTITION) == org) & (pl.col("_resource") == resource) & (pl.col("_row") == row)
+        library.rows(
+            standard.name,
+            principal=principal,
+            purpose=purpose,
+            where=(pl.col(PARTITION) == org)
+            & (pl.col("_resource") == resource)
+            & (pl.col("_row") == row),
         )
         .head(1)
         .collect()
@@ -79,11 +94,14 @@ def find_record(
         raise RecordNotFound(
             f"The {standard.name} dataset has no current record from row {row} of that file."
         )
+    names = [n for n in names if n in found.columns]  # a restricted read may hide fields
     record = json_records(found, names)[0]
     versions = library.versions(standard.name, org)
     source = next((v for v in versions if v.resource == resource), None)
     key = standard.key or standard.field_names[:1]
-    earlier = _earlier_values(library, standard.name, org, names, key, record, versions, source)
+    earlier = _earlier_values(
+        library, standard.name, org, names, key, record, versions, source, (principal, purpose)
+    )
     return RecordHistory(standard.name, record, source, tuple(key), earlier)
 
 
@@ -96,6 +114,7 @@ def _earlier_values(
     record: dict[str, Any],
     versions: list[metadata.Submission],
     current: metadata.Submission | None,
+    reader: tuple[Principal, str | None] = (ANONYMOUS, None),
 ) -> list[dict[str, Any]]:
     """The record as it was in each earlier version, matched on the key, newest first."""
     older = [
@@ -110,13 +129,15 @@ def _earlier_values(
     ][:EARLIER_VERSIONS]
     history = []
     for version in older:
-        frame = library.rows(dataset, as_of=str(version.id)).filter(
-            pl.col(PARTITION) == organisation
-        )
+        same = pl.col(PARTITION) == organisation
         for name in key:
             value = record.get(name)
             column = pl.col(name).cast(pl.String)
-            frame = frame.filter(column.is_null() if value is None else column == str(value))
+            same &= column.is_null() if value is None else column == str(value)
+        principal, purpose = reader
+        frame = library.rows(
+            dataset, as_of=str(version.id), principal=principal, purpose=purpose, where=same
+        )
         rows = frame.head(1).collect()
         history.append(
             {

@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+import localdata.access.tables  # noqa: F401  # users, keys, agreements and the audit log
 from localdata.collect import tables as _sources_tables  # noqa: F401  # sources, attempts
 from localdata.jobs import tables as _jobs_tables  # noqa: F401  # defines the jobs table
 from localdata.settings import Settings
@@ -26,6 +27,8 @@ from localdata.store.database import (
 
 TABLES = {"resources", "submissions", "submission_issues"}
 TABLES |= {"sources", "collection_attempts", "jobs"}
+TABLES |= {"users", "identities", "memberships", "api_keys", "dataset_access", "agreements"}
+TABLES |= {"audit_entries", "audit_records", "audit_checkpoints"}
 
 
 @pytest.fixture

@@ -1,0 +1,442 @@
+"""The audit log: append-only, tamper-evident, and written in the caller's transaction.
+
+Every read of restricted data, every denial, sign-in, key change, role change and agreement
+change is one entry, appended with ``AuditLog.append(conn, ...)`` on the connection that does
+the action, so the action and its entry commit or roll back together.
+
+How it is tamper-evident (see ``merkle.py`` for the tree):
+
+- An entry is canonical JSON (keys sorted, no spaces, UTF-8) holding its own ``seq``. Entry
+  ``seq`` is leaf ``seq`` of a Merkle tree in the manner of Certificate Transparency (RFC 9162).
+- Every ``audit_checkpoint_every`` entries (and on ``localdata audit checkpoint``) a checkpoint
+  records the tree's size and root, signed with the library's Ed25519 key.
+- ``verify`` reads every entry, recomputes every leaf and every checkpoint's root, checks each
+  signature, and reports any entry changed, deleted, inserted or moved, and any checkpoint that
+  no longer matches. Entries after the newest checkpoint are reported as not yet signed: they
+  are protected from the next checkpoint on.
+- ``inclusion`` proves one entry is in a signed tree; ``consistency`` proves an older signed
+  tree is a prefix of a newer one, so a monitor that kept an old checkpoint can check nothing
+  before it was rewritten.
+
+Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
+writer), so ``seq`` has no gaps and the order of the tree is the order of commit. On
+PostgreSQL the service's role may only INSERT and SELECT the audit tables: see ``grants.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from localdata.access import merkle
+from localdata.access.signing import Signer, Verifier
+from localdata.access.tables import audit_checkpoints, audit_entries, audit_records
+from localdata.errors import UsageError
+
+AUDIT_LOCK = 7_140_393  # any fixed number: the advisory lock that serialises appends
+BATCH = 10_000
+MAX_RECORD_ID = 512
+INDEXED = ("action", "actor", "organisation", "dataset", "agreement")
+
+
+def canonical(entry: Mapping[str, Any]) -> bytes:
+    """The bytes a leaf hash covers: JSON with sorted keys and no spaces, in UTF-8."""
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed tree head: the tree's size and root, when, and by which key."""
+
+    size: int
+    root: str
+    signed_at: datetime
+    key_id: str
+    signature: str
+
+    def message(self) -> bytes:
+        """The bytes the signature covers."""
+        return checkpoint_message(self.size, self.root, self.signed_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The checkpoint as JSON-ready values."""
+        return {
+            "size": self.size,
+            "root": self.root,
+            "signed_at": self.signed_at.isoformat(),
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }
+
+
+def checkpoint_message(size: int, root: str, signed_at: datetime) -> bytes:
+    """The text a checkpoint's signature covers: a name, the size, the root and the time."""
+    return f"localdata-audit-checkpoint\n{size}\n{root}\n{signed_at.isoformat()}\n".encode()
+
+
+@dataclass
+class Verification:
+    """What ``verify`` found: counts, and every problem in plain English."""
+
+    entries: int = 0
+    checkpoints: int = 0
+    signed_size: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was wrong."""
+        return not self.problems
+
+    @property
+    def unsigned(self) -> int:
+        """Entries after the newest checkpoint, not yet covered by a signature."""
+        return max(self.entries - self.signed_size, 0)
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """A proof that one entry is leaf ``seq`` of the signed tree of ``size`` entries."""
+
+    seq: int
+    entry: dict[str, Any]
+    leaf: str
+    checkpoint: Checkpoint
+    path: list[str]
+    valid: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The proof as JSON-ready values."""
+        return {
+            "seq": self.seq,
+            "entry": self.entry,
+            "leaf_hash": self.leaf,
+            "checkpoint": self.checkpoint.to_dict(),
+            "audit_path": self.path,
+            "valid": self.valid,
+        }
+
+
+class AuditLog:
+    """The audit log of one library: appends entries and signs checkpoints with its key."""
+
+    def __init__(self, signer: Signer, every: int = 100) -> None:
+        self.signer = signer
+        self.every = every
+
+    def append(
+        self,
+        conn: Connection,
+        action: str,
+        *,
+        actor: str,
+        organisation: str | None = None,
+        dataset: str | None = None,
+        agreement: str | None = None,
+        purpose: str | None = None,
+        rows: int | None = None,
+        record_ids: Sequence[str] = (),
+        records: Mapping[str, Sequence[str | int]] | None = None,
+        details: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Append one entry in the caller's transaction and return its ``seq``.
+
+        Name the records read either as ``record_ids`` or already grouped, as ``records``
+        (``{"org/file": [rows]}``, see ``group_records``).
+        """
+        _lock(conn)
+        seq = next_seq(conn)
+        grouped = group_records(record_ids)
+        for prefix, found in (records or {}).items():
+            grouped[prefix[:MAX_RECORD_ID]] = list(found)
+        records = dict(sorted(grouped.items()))
+        entry = {
+            "seq": seq,
+            "recorded_at": (at or datetime.now(UTC)).astimezone(UTC).isoformat(),
+            "action": action,
+            "actor": actor,
+            "organisation": organisation,
+            "dataset": dataset,
+            "agreement": agreement,
+            "purpose": purpose,
+            "rows": rows,
+            "records": records,
+            "details": dict(details or {}),
+        }
+        conn.execute(sa.insert(audit_entries).values(_columns(entry)))
+        if records:
+            conn.execute(
+                sa.insert(audit_records),
+                [{"dataset": dataset or "", "record_id": p, "seq": seq} for p in records],
+            )
+        if (seq + 1) % self.every == 0:
+            self.checkpoint(conn)
+        return seq
+
+    def checkpoint(self, conn: Connection) -> Checkpoint | None:
+        """Sign the tree as it is now, unless the newest checkpoint already covers it."""
+        _lock(conn)
+        size = next_seq(conn)
+        last = conn.execute(
+            sa.select(audit_checkpoints).order_by(audit_checkpoints.c.size.desc()).limit(1)
+        ).first()
+        start = merkle.Frontier()
+        if last is not None:
+            if last.size >= size:
+                return _checkpoint(last)
+            start = merkle.Frontier(last.size, tuple(bytes.fromhex(h) for h in last.frontier))
+        frontier = start.extend([leaf for _, leaf in _leaves(conn, start.size, size)])
+        root = frontier.root().hex()
+        signed_at = datetime.now(UTC)
+        signature = self.signer.sign(checkpoint_message(size, root, signed_at)).hex()
+        values = {
+            "size": size,
+            "root": root,
+            "signed_at": signed_at,
+            "key_id": self.signer.key_id,
+            "signature": signature,
+            "frontier": [node.hex() for node in frontier.nodes],
+        }
+        conn.execute(sa.insert(audit_checkpoints).values(values))
+        return Checkpoint(size, root, signed_at, self.signer.key_id, signature)
+
+
+def group_records(record_ids: Iterable[str]) -> dict[str, list[str | int]]:
+    """Record identifiers grouped by all but their last part: ``{"org/file": [2, 3]}``.
+
+    A read of a thousand rows of one file is then one short list of row numbers, which keeps
+    entries small; ``audit_records`` indexes each group (organisation and file).
+    """
+    grouped: dict[str, dict[str | int, None]] = {}
+    for record_id in record_ids:
+        prefix, _, last = str(record_id)[:MAX_RECORD_ID].rpartition("/")
+        grouped.setdefault(prefix, {})[int(last) if last.isdigit() else last] = None
+    return {prefix: list(rows) for prefix, rows in sorted(grouped.items())}
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK)))
+
+
+def next_seq(conn: Connection) -> int:
+    """The ``seq`` the next entry gets: the number of entries so far, when none is missing."""
+    found = conn.execute(sa.select(sa.func.max(audit_entries.c.seq))).scalar()
+    return 0 if found is None else int(found) + 1
+
+
+def _columns(entry: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: entry[k] for k in INDEXED}
+    recorded_at = datetime.fromisoformat(entry["recorded_at"])
+    return {**values, "seq": entry["seq"], "recorded_at": recorded_at, "entry": _text(entry)}
+
+
+def _text(entry: Mapping[str, Any]) -> str:
+    return canonical(entry).decode()
+
+
+def _checkpoint(row: sa.Row[Any]) -> Checkpoint:
+    return Checkpoint(row.size, row.root, row.signed_at, row.key_id, row.signature)
+
+
+def _leaves(conn: Connection, start: int, stop: int) -> Iterator[tuple[int, bytes]]:
+    """(seq, leaf hash) of the stored entries with ``start <= seq < stop``, in order."""
+    query = (
+        sa.select(audit_entries.c.seq, audit_entries.c.entry)
+        .where(audit_entries.c.seq >= start, audit_entries.c.seq < stop)
+        .order_by(audit_entries.c.seq)
+    )
+    for row in conn.execute(query.execution_options(yield_per=BATCH)):
+        yield int(row.seq), merkle.leaf_hash(row.entry.encode())
+
+
+def checkpoints(conn: Connection) -> list[Checkpoint]:
+    """Every checkpoint, oldest first."""
+    query = sa.select(audit_checkpoints).order_by(audit_checkpoints.c.size)
+    return [_checkpoint(row) for row in conn.execute(query)]
+
+
+# --- verifying ------------------------------------------------------------------------------
+
+
+def verify(conn: Connection, verifier: Verifier) -> Verification:
+    """Recompute the tree from every entry and check it against every signed checkpoint."""
+    result = Verification()
+    signed = checkpoints(conn)
+    by_size = {c.size: c for c in signed}
+    frontier = merkle.Frontier()
+    if 0 in by_size:
+        _check_checkpoint(by_size[0], frontier.root(), verifier, result)
+    for expected, row in enumerate(_entry_rows(conn)):
+        result.problems.extend(_entry_problems(expected, row))
+        frontier = frontier.append(merkle.leaf_hash(row.entry.encode()))
+        if frontier.size in by_size:
+            _check_checkpoint(by_size[frontier.size], frontier.root(), verifier, result)
+    result.entries = frontier.size
+    result.checkpoints = len(signed)
+    result.signed_size = max((c.size for c in signed), default=0)
+    for checkpoint in signed:
+        if checkpoint.size > frontier.size:
+            result.problems.append(
+                f"Checkpoint of {checkpoint.size} entries, but only {frontier.size} entries "
+                "are left: entries were deleted."
+            )
+    result.problems.extend(_record_problems(conn))
+    return result
+
+
+def _entry_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
+    query = sa.select(audit_entries).order_by(audit_entries.c.seq)
+    yield from conn.execute(query.execution_options(yield_per=BATCH))
+
+
+def _entry_problems(expected: int, row: sa.Row[Any]) -> list[str]:
+    """What is wrong with one stored entry: a gap before it, or columns that disagree."""
+    problems = []
+    if row.seq != expected:
+        problems.append(f"Entry {expected} is missing: the next stored entry is {row.seq}.")
+    try:
+        entry = json.loads(row.entry)
+    except ValueError:
+        return [*problems, f"Entry {row.seq} is not valid JSON: it was changed."]
+    if not isinstance(entry, dict) or entry.get("seq") != row.seq:
+        return [*problems, f"Entry {row.seq} holds the entry of another position: it was moved."]
+    if row.entry != _text(entry):
+        problems.append(f"Entry {row.seq} is not in canonical form: it was changed.")
+    stored = {k: getattr(row, k) for k in INDEXED}
+    if stored != {k: entry.get(k) for k in INDEXED}:
+        problems.append(f"Entry {row.seq}: its searchable columns disagree with the entry.")
+    if row.recorded_at != datetime.fromisoformat(entry.get("recorded_at", "")):
+        problems.append(f"Entry {row.seq}: its recorded_at column disagrees with the entry.")
+    return problems
+
+
+def _check_checkpoint(
+    checkpoint: Checkpoint, root: bytes, verifier: Verifier, result: Verification
+) -> None:
+    if checkpoint.root != root.hex():
+        result.problems.append(
+            f"Checkpoint of {checkpoint.size} entries signed root {checkpoint.root[:16]}…, but "
+            f"the entries now give {root.hex()[:16]}…: an entry up to {checkpoint.size - 1} "
+            "was changed, deleted, inserted or moved."
+        )
+    if checkpoint.key_id != verifier.key_id:
+        result.problems.append(
+            f"Checkpoint of {checkpoint.size} entries was signed by key {checkpoint.key_id}, "
+            f"not this library's key {verifier.key_id}."
+        )
+    elif not verifier.verify(checkpoint.message(), bytes.fromhex(checkpoint.signature)):
+        result.problems.append(f"Checkpoint of {checkpoint.size} entries has a bad signature.")
+
+
+def _record_problems(conn: Connection) -> list[str]:
+    """Record identifiers indexed for an entry must be exactly those the entry names."""
+    problems = []
+    indexed: dict[int, set[tuple[str, str]]] = {}
+    for row in conn.execute(sa.select(audit_records)):
+        indexed.setdefault(int(row.seq), set()).add((row.dataset, row.record_id))
+    query = sa.select(audit_entries.c.seq, audit_entries.c.entry).order_by(audit_entries.c.seq)
+    for row in conn.execute(query.execution_options(yield_per=BATCH)):
+        try:
+            entry = json.loads(row.entry)
+            named = {(entry.get("dataset") or "", p) for p in entry.get("records", {})}
+        except (ValueError, AttributeError, TypeError):
+            continue  # reported by _entry_problems
+        if indexed.pop(int(row.seq), set()) != named:
+            problems.append(f"Entry {row.seq}: its indexed record identifiers were changed.")
+    problems.extend(f"Record index names entry {seq}, which is missing." for seq in indexed)
+    return problems
+
+
+# --- proofs ---------------------------------------------------------------------------------
+
+
+def entry(conn: Connection, seq: int) -> dict[str, Any]:
+    """One entry, as recorded."""
+    row = conn.execute(sa.select(audit_entries.c.entry).where(audit_entries.c.seq == seq)).first()
+    if row is None:
+        raise UsageError(f"The audit log has no entry {seq}.")
+    found: dict[str, Any] = json.loads(row.entry)
+    return found
+
+
+def inclusion(conn: Connection, seq: int, verifier: Verifier) -> InclusionProof:
+    """A proof that entry ``seq`` is in the smallest signed tree that holds it."""
+    recorded = entry(conn, seq)
+    covering = [c for c in checkpoints(conn) if c.size > seq]
+    if not covering:
+        raise UsageError(
+            f"Entry {seq} is not yet covered by a signed checkpoint. Sign one with "
+            "`localdata audit checkpoint`, then ask again."
+        )
+    checkpoint = covering[0]
+    leaves = [leaf for _, leaf in _leaves(conn, 0, checkpoint.size)]
+    leaf = merkle.leaf_hash(canonical(recorded))
+    path = merkle.inclusion_proof(seq, leaves)
+    valid = merkle.verify_inclusion(
+        seq, checkpoint.size, leaf, path, bytes.fromhex(checkpoint.root)
+    ) and verifier.verify(checkpoint.message(), bytes.fromhex(checkpoint.signature))
+    return InclusionProof(seq, recorded, leaf.hex(), checkpoint, [p.hex() for p in path], valid)
+
+
+def consistency(conn: Connection, first: int, second: int) -> list[str]:
+    """The proof that the signed tree of ``first`` entries is a prefix of that of ``second``."""
+    sizes = {c.size for c in checkpoints(conn)}
+    if first not in sizes or second not in sizes or not 0 < first <= second:
+        raise UsageError("Give the sizes of two checkpoints, the smaller first.")
+    leaves = [leaf for _, leaf in _leaves(conn, 0, second)]
+    return [p.hex() for p in merkle.consistency_proof(first, leaves)]
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def entries(
+    conn: Connection,
+    *,
+    organisation: str | None = None,
+    actor: str | None = None,
+    actions: Iterable[str] | None = None,
+    before: int | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Entries, newest first, optionally about one organisation, by one actor or of actions."""
+    query = sa.select(audit_entries.c.entry).order_by(audit_entries.c.seq.desc()).limit(limit)
+    if organisation is not None:
+        query = query.where(audit_entries.c.organisation == organisation)
+    if actor is not None:
+        query = query.where(audit_entries.c.actor == actor)
+    if actions is not None:
+        query = query.where(audit_entries.c.action.in_(list(actions)))
+    if before is not None:
+        query = query.where(audit_entries.c.seq < before)
+    return [json.loads(row.entry) for row in conn.execute(query)]
+
+
+def accesses_to(
+    conn: Connection, dataset: str, record_id: str, *, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Every recorded read of one record, newest first: who, when, under which agreement, why."""
+    prefix, _, last = record_id[:MAX_RECORD_ID].rpartition("/")
+    row: str | int = int(last) if last.isdigit() else last
+    query = (
+        sa.select(audit_entries.c.entry)
+        .join(audit_records, audit_records.c.seq == audit_entries.c.seq)
+        .where(audit_records.c.dataset == dataset, audit_records.c.record_id == prefix)
+        .order_by(audit_entries.c.seq.desc())
+    )
+    found = []
+    for stored in conn.execute(query.execution_options(yield_per=BATCH)):
+        entry = json.loads(stored.entry)
+        if row in entry.get("records", {}).get(prefix, []):
+            found.append({k: v for k, v in entry.items() if k != "records"})
+            if len(found) == limit:
+                break
+    return found

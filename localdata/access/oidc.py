@@ -1,0 +1,297 @@
+"""Sign-in with OpenID Connect: any provider by configuration, set up to fit GOV.UK One Login.
+
+The flow is the authorization code flow with PKCE (S256) and a nonce. The client authenticates
+at the token endpoint with ``private_key_jwt`` (a JWT signed with ``LOCALDATA_OIDC_PRIVATE_KEY_
+FILE``, as One Login requires) or, for other providers, a client secret. The ID token's
+signature (from the provider's JWKS), issuer, audience, expiry and nonce are checked. One Login
+gives each service a pairwise ``sub``; it is kept only in ``identities`` and mapped to our own
+user id. ``vtr`` (the vector of trust, such as ``["Cl.Cm"]``) is sent when configured. The
+email address comes from the ID token or, as on One Login, from the userinfo endpoint.
+
+Back-channel logout (OpenID Connect Back-Channel Logout 1.0): the provider posts a signed
+``logout_token``; once checked, every session of that user signed in before now ends.
+
+The provider's discovery document and keys are fetched with httpx and kept for an hour; an
+unknown key id fetches the keys again (the provider rotated them).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet, OKPKey, RSAKey
+
+from localdata.errors import UsageError
+from localdata.settings import Settings
+
+ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"]
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+CACHE_SECONDS = 3600
+TIMEOUT = 10.0
+LEEWAY = 60  # seconds of clock difference allowed with the provider
+ClientKey = RSAKey | ECKey | OKPKey
+
+
+class SignInFailed(UsageError):
+    """Sign-in with the identity provider did not finish."""
+
+    title = "Sign-in did not finish"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """What the provider's discovery document says about it."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    userinfo_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the provider says signed in."""
+
+    issuer: str
+    subject: str
+    email: str | None
+    name: str
+    email_verified: bool = False
+    claims: dict[str, Any] = field(default_factory=dict)
+
+
+def _client_key(pem: bytes) -> ClientKey:
+    """The client's private key for private_key_jwt: RSA, EC or Ed25519, in PEM."""
+    try:
+        loaded = serialization.load_pem_private_key(pem, password=None)
+    except ValueError as error:
+        raise UsageError("LOCALDATA_OIDC_PRIVATE_KEY_FILE is not a PEM private key.") from error
+    if isinstance(loaded, rsa.RSAPrivateKey):
+        return RSAKey.import_key(pem)
+    if isinstance(loaded, ec.EllipticCurvePrivateKey):
+        return ECKey.import_key(pem)
+    if isinstance(loaded, ed25519.Ed25519PrivateKey):
+        return OKPKey.import_key(pem)
+    raise UsageError("The OIDC client key must be an RSA, EC or Ed25519 private key.")
+
+
+def _s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class OidcClient:
+    """The library as a client of one OpenID Connect provider."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.oidc_issuer or not settings.oidc_client_id:
+            raise UsageError("Sign-in is not set up here: LOCALDATA_OIDC_ISSUER is not set.")
+        self.issuer = settings.oidc_issuer.rstrip("/")
+        self.client_id = settings.oidc_client_id
+        self.secret = settings.oidc_client_secret
+        self.scopes = settings.oidc_scopes
+        self.vtr = settings.oidc_vtr
+        key_file = settings.oidc_private_key_file
+        self.private_key = _client_key(key_file.read_bytes()) if key_file else None
+        self._cache: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    # --- the provider's metadata and keys -------------------------------------------------
+
+    def _get_json(self, url: str) -> Any:
+        try:
+            response = httpx.get(url, timeout=TIMEOUT, follow_redirects=False)
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise SignInFailed(
+                f"The sign-in service at {self.issuer} did not answer properly. Try again."
+            ) from error
+
+    def _cached(self, name: str, url: str, *, fresh: bool = False) -> Any:
+        with self._lock:
+            found = self._cache.get(name)
+        if found and not fresh and found[0] > time.monotonic():
+            return found[1]
+        value = self._get_json(url)
+        with self._lock:
+            self._cache[name] = (time.monotonic() + CACHE_SECONDS, value)
+        return value
+
+    def provider(self) -> Provider:
+        """The provider's endpoints, from its discovery document."""
+        found = self._cached("discovery", f"{self.issuer}/.well-known/openid-configuration")
+        if str(found.get("issuer", "")).rstrip("/") != self.issuer:
+            raise SignInFailed("The sign-in service's discovery document names another issuer.")
+        return Provider(
+            issuer=str(found["issuer"]),
+            authorization_endpoint=str(found["authorization_endpoint"]),
+            token_endpoint=str(found["token_endpoint"]),
+            jwks_uri=str(found["jwks_uri"]),
+            userinfo_endpoint=found.get("userinfo_endpoint"),
+        )
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        """A JWT's claims, once its signature checks out with one of the provider's keys."""
+        jwks_uri = self.provider().jwks_uri
+        for fresh in (False, True):
+            keys = KeySet.import_key_set(self._cached("jwks", jwks_uri, fresh=fresh))
+            try:
+                return dict(jwt.decode(token, keys, algorithms=ALGORITHMS).claims)
+            except (JoseError, ValueError) as error:
+                if fresh:
+                    message = "The sign-in service's token is not signed by it."
+                    raise SignInFailed(message) from error
+        raise AssertionError("unreachable")
+
+    # --- signing in -----------------------------------------------------------------------
+
+    def start(self, redirect_uri: str) -> tuple[str, dict[str, str]]:
+        """The provider URL to send the browser to, and what to keep in the session."""
+        saved = {
+            "state": secrets.token_urlsafe(24),
+            "nonce": secrets.token_urlsafe(24),
+            "verifier": secrets.token_urlsafe(48),
+            "redirect_uri": redirect_uri,
+        }
+        params = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": redirect_uri,
+            "scope": self.scopes,
+            "state": saved["state"],
+            "nonce": saved["nonce"],
+            "code_challenge": _s256(saved["verifier"]),
+            "code_challenge_method": "S256",
+        }
+        if self.vtr:
+            params["vtr"] = self.vtr
+        return f"{self.provider().authorization_endpoint}?{urlencode(params)}", saved
+
+    def finish(self, code: str, state: str, saved: dict[str, str]) -> Identity:
+        """Exchange the code for tokens, check the ID token, and say who signed in."""
+        if not saved or not secrets.compare_digest(state, saved.get("state", "")):
+            raise SignInFailed("This sign-in link has expired or was not started here. Try again.")
+        provider = self.provider()
+        tokens = self._token(provider, code, saved)
+        claims = self._decode(str(tokens.get("id_token", "")))
+        self._check_id_token(claims, saved["nonce"])
+        info = claims if claims.get("email") else self._userinfo(provider, tokens)
+        email = info.get("email")
+        return Identity(
+            issuer=self.issuer,
+            subject=str(claims["sub"]),
+            email=str(email) if email else None,
+            name=str(claims.get("name") or email or ""),
+            email_verified=info.get("email_verified") is True,
+            claims={k: claims[k] for k in ("vot", "acr", "amr", "sid") if k in claims},
+        )
+
+    def _token(self, provider: Provider, code: str, saved: dict[str, str]) -> dict[str, Any]:
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": saved["redirect_uri"],
+            "code_verifier": saved["verifier"],
+            "client_id": self.client_id,
+        }
+        auth: tuple[str, str] | None = None
+        if self.private_key is not None:
+            form |= {
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": self.client_assertion(provider.token_endpoint),
+            }
+        elif self.secret:
+            auth = (self.client_id, self.secret)
+        try:
+            response = httpx.post(provider.token_endpoint, data=form, auth=auth, timeout=TIMEOUT)
+            response.raise_for_status()
+            tokens: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            message = "The sign-in service did not accept the sign-in. Try again."
+            raise SignInFailed(message) from error
+        return tokens
+
+    def client_assertion(self, audience: str) -> str:
+        """A short-lived JWT that proves this client holds its private key (private_key_jwt)."""
+        assert self.private_key is not None
+        now = int(time.time())
+        claims = {
+            "iss": self.client_id,
+            "sub": self.client_id,
+            "aud": audience,
+            "jti": str(uuid.uuid4()),
+            "iat": now,
+            "exp": now + 300,
+        }
+        alg = "RS256" if self.private_key.key_type == "RSA" else "ES256"
+        if self.private_key.key_type == "OKP":
+            alg = "EdDSA"
+        return jwt.encode({"alg": alg}, claims, self.private_key, algorithms=[alg])
+
+    def _check_id_token(self, claims: dict[str, Any], nonce: str) -> None:
+        now = time.time()
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        problems = [
+            str(claims.get("iss", "")).rstrip("/") != self.issuer and "issuer",
+            self.client_id not in audiences and "audience",
+            float(claims.get("exp", 0)) < now - LEEWAY and "expiry",
+            not secrets.compare_digest(str(claims.get("nonce", "")), nonce) and "nonce",
+            not claims.get("sub") and "subject",
+        ]
+        wrong = [p for p in problems if p]
+        if wrong:
+            raise SignInFailed(f"The sign-in service's ID token has the wrong {wrong[0]}.")
+
+    def _userinfo(self, provider: Provider, tokens: dict[str, Any]) -> dict[str, Any]:
+        token = tokens.get("access_token")
+        if not provider.userinfo_endpoint or not token:
+            return {}
+        try:
+            response = httpx.get(
+                provider.userinfo_endpoint,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=TIMEOUT,
+            )
+            response.raise_for_status()
+            found: dict[str, Any] = response.json()
+        except (httpx.HTTPError, ValueError):
+            return {}
+        return found
+
+    # --- back-channel logout --------------------------------------------------------------
+
+    def logout_subject(self, logout_token: str) -> str:
+        """The ``sub`` a checked back-channel logout token signs out."""
+        claims = self._decode(logout_token)
+        audience = claims.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        events = claims.get("events")
+        valid = (
+            str(claims.get("iss", "")).rstrip("/") == self.issuer
+            and self.client_id in audiences
+            and isinstance(events, dict)
+            and LOGOUT_EVENT in events
+            and "nonce" not in claims
+            and abs(time.time() - float(claims.get("iat", 0))) < 600
+            and bool(claims.get("sub"))
+        )
+        if not valid:
+            raise SignInFailed("The logout token is not one this service accepts.")
+        return str(claims["sub"])

@@ -1,0 +1,206 @@
+"""The audit log: appended in the caller's transaction, signed, verified, tamper-evident."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from localdata.access import audit
+from localdata.access.grants import apply_grants, grants_sql
+from localdata.access.signing import Signer
+from localdata.access.tables import audit_checkpoints, audit_entries, audit_records
+from localdata.errors import UsageError
+from localdata.store.database import Database
+
+SIGNER = Signer.generate()
+
+
+def fill(database: Database, log: audit.AuditLog, n: int) -> None:
+    with database.transaction() as conn:
+        for i in range(n):
+            log.append(
+                conn,
+                "read",
+                actor=f"user:usr_{i % 3}",
+                organisation="local-authority:HYN",
+                dataset="spend",
+                agreement="hyn-share",
+                purpose="fraud-prevention",
+                rows=2,
+                record_ids=[f"T{i}", f"T{i + 1}"],
+            )
+
+
+def verify(database: Database) -> audit.Verification:
+    with database.transaction() as conn:
+        return audit.verify(conn, SIGNER)
+
+
+def test_audit_append_signs_checkpoints_and_verifies(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=4)
+    fill(database, log, 10)
+    result = verify(database)
+    assert (result.ok, result.entries, result.checkpoints, result.unsigned) == (True, 10, 2, 2)
+    with database.transaction() as conn:
+        log.checkpoint(conn)
+    assert verify(database).unsigned == 0
+
+
+def test_audit_append_rolls_back_with_the_callers_transaction(database: Database) -> None:
+    log = audit.AuditLog(SIGNER)
+    with pytest.raises(RuntimeError), database.transaction() as conn:
+        log.append(conn, "sign-in", actor="user:usr_1")
+        raise RuntimeError("the action failed")
+    fill(database, log, 1)
+    with database.transaction() as conn:
+        assert [e["seq"] for e in audit.entries(conn)] == [0]
+
+
+def _tamper(database: Database, statement: sa.Executable) -> list[str]:
+    log = audit.AuditLog(SIGNER, every=5)
+    fill(database, log, 10)
+    with database.transaction() as conn:
+        conn.execute(statement)
+    return verify(database).problems
+
+
+def test_audit_verify_detects_a_changed_entry(database: Database) -> None:
+    forged = sa.select(audit_entries.c.entry).where(audit_entries.c.seq == 3).scalar_subquery()
+    problems = _tamper(
+        database,
+        sa.update(audit_entries)
+        .where(audit_entries.c.seq == 3)
+        .values(entry=sa.func.replace(forged, "fraud-prevention", "curiosity")),
+    )
+    assert any("Checkpoint of 5 entries" in p for p in problems)
+
+
+def test_audit_verify_detects_a_changed_column(database: Database) -> None:
+    problems = _tamper(
+        database,
+        sa.update(audit_entries).where(audit_entries.c.seq == 7).values(actor="user:someone"),
+    )
+    assert problems == ["Entry 7: its searchable columns disagree with the entry."]
+
+
+def test_audit_verify_detects_a_deleted_record_index_row(database: Database) -> None:
+    problems = _tamper(
+        database,
+        sa.delete(audit_records).where(audit_records.c.seq == 9),
+    )
+    assert problems == ["Entry 9: its indexed record identifiers were changed."]
+
+
+def test_audit_verify_detects_a_deleted_last_entry(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=5)
+    fill(database, log, 10)
+    with database.transaction() as conn:
+        conn.execute(sa.delete(audit_records).where(audit_records.c.seq == 9))
+        conn.execute(sa.delete(audit_entries).where(audit_entries.c.seq == 9))
+    problems = verify(database).problems
+    assert any("only 9 entries" in p for p in problems)
+
+
+def test_audit_verify_detects_a_deleted_middle_entry(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=5)
+    fill(database, log, 10)
+    with database.transaction() as conn:
+        conn.execute(sa.delete(audit_records).where(audit_records.c.seq == 2))
+        conn.execute(sa.delete(audit_entries).where(audit_entries.c.seq == 2))
+    problems = verify(database).problems
+    assert "Entry 2 is missing: the next stored entry is 3." in problems
+
+
+def test_audit_verify_detects_reordered_entries(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=5)
+    fill(database, log, 10)
+    with database.transaction() as conn:
+        rows = {r.seq: r for r in conn.execute(sa.select(audit_entries))}
+        for a, b in ((1, 2), (2, 1)):
+            moved = json.loads(rows[b].entry) | {"seq": a}
+            values = {k: moved[k] for k in audit.INDEXED}
+            values["entry"] = audit.canonical(moved).decode()
+            conn.execute(sa.update(audit_entries).where(audit_entries.c.seq == a).values(values))
+    problems = verify(database).problems
+    assert any("Checkpoint of 5 entries" in p for p in problems)
+
+
+def test_audit_verify_detects_a_forged_checkpoint(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=5)
+    fill(database, log, 5)
+    with database.transaction() as conn:
+        conn.execute(sa.update(audit_checkpoints).values(signature="00" * 64))
+    assert verify(database).problems == ["Checkpoint of 5 entries has a bad signature."]
+    with database.transaction() as conn:
+        assert not audit.verify(conn, Signer.generate()).ok
+
+
+def test_audit_inclusion_proof_checks_out(database: Database) -> None:
+    log = audit.AuditLog(SIGNER, every=4)
+    fill(database, log, 9)
+    with database.transaction() as conn:
+        proof = audit.inclusion(conn, 5, SIGNER)
+        assert (proof.valid, proof.checkpoint.size, proof.entry["records"]) == (
+            True,
+            8,
+            {"": ["T5", "T6"]},
+        )
+        with pytest.raises(UsageError, match="not yet covered"):
+            audit.inclusion(conn, 8, SIGNER)
+        assert len(audit.consistency(conn, 4, 8)) >= 1
+
+
+def test_audit_lists_accesses_to_one_record(database: Database) -> None:
+    fill(database, audit.AuditLog(SIGNER), 4)
+    with database.transaction() as conn:
+        found = audit.accesses_to(conn, "spend", "T2")
+    assert [(e["seq"], e["actor"], e["agreement"]) for e in found] == [
+        (2, "user:usr_2", "hyn-share"),
+        (1, "user:usr_1", "hyn-share"),
+    ]
+
+
+def test_audit_grants_script_names_the_role() -> None:
+    script = grants_sql("localdata_service")
+    assert "GRANT SELECT, INSERT ON audit_entries" in script
+    with pytest.raises(UsageError):
+        grants_sql("x; DROP TABLE users")
+
+
+def test_audit_grants_stop_the_service_role_changing_audit_rows(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("database grants are a PostgreSQL feature")
+    fill(database, audit.AuditLog(SIGNER), 3)
+    role = f"test_service_{uuid.uuid4().hex[:12]}"
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+        apply_grants(conn, role)
+    try:
+        _assert_append_only(database, role)
+    finally:
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+
+
+def _assert_append_only(database: Database, role: str) -> None:
+    log = audit.AuditLog(SIGNER)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+        log.append(conn, "sign-in", actor="user:usr_9")
+        assert conn.execute(sa.select(sa.func.count()).select_from(audit_entries)).scalar() == 4
+    for statement in (
+        sa.update(audit_entries).values(actor="someone"),
+        sa.delete(audit_entries),
+        sa.delete(audit_records),
+        sa.update(audit_checkpoints).values(root="0" * 64),
+        sa.text("TRUNCATE audit_entries CASCADE"),
+    ):
+        with pytest.raises(DBAPIError, match="permission denied"), database.engine.begin() as conn:
+            conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+            conn.execute(statement)
+    assert verify(database).ok

@@ -1,0 +1,230 @@
+"""Sign-in with OpenID Connect against a real provider (oidc-provider-mock) started here.
+
+The provider runs as a real HTTP server on a free port in a thread; the library talks to it
+over HTTP for discovery, keys, tokens and userinfo. The client sends PKCE, a nonce and a vtr
+as GOV.UK One Login expects, and maps the provider's (pairwise) subject to a user id of its
+own. The provider accepts client secrets but not private_key_jwt, so the journey authenticates
+with a secret, and the private_key_jwt assertion is checked on its own below.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import authlib.deprecate  # noqa: F401  # sets its own "always" filter, so import it first
+import httpx
+import pytest
+import sqlalchemy as sa
+import werkzeug.serving
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from localdata.access import accounts, audit
+from localdata.access.oidc import LOGOUT_EVENT, OidcClient
+from localdata.access.tables import identities
+from localdata.app import create_app
+from localdata.settings import Settings
+from localdata.store.library import Library
+
+with warnings.catch_warnings():  # the provider imports Authlib's deprecated jose module
+    warnings.simplefilter("ignore")
+    import oidc_provider_mock
+
+# The provider (a test tool) runs on Authlib APIs that Authlib has deprecated.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning:authlib", "ignore::DeprecationWarning:oidc_provider_mock"
+)
+SUBJECT = "urn:fdc:gov.uk:2022:pairwise-subject-1"
+EMAIL = "ana@example.gov.uk"
+UNVERIFIED = "urn:fdc:gov.uk:2022:pairwise-subject-2"
+CLIENT = "localdata-test"
+
+
+class RunningProvider:
+    """The provider's address and its signing key (to sign back-channel logout tokens)."""
+
+    def __init__(self, url: str, key: dict[str, Any]) -> None:
+        self.url = url
+        self.key = RSAKey.import_key(key)
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[RunningProvider]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        app = oidc_provider_mock.app(
+            require_nonce=True,
+            user_claims=[
+                oidc_provider_mock.User(
+                    sub=SUBJECT, claims={"email": EMAIL, "email_verified": True}
+                ),
+                oidc_provider_mock.User(
+                    sub=UNVERIFIED, claims={"email": EMAIL, "email_verified": False}
+                ),
+            ],
+        )
+    server = werkzeug.serving.make_server("localhost", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield RunningProvider(f"http://localhost:{server.server_port}", _provider_key(app))
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+
+
+def _provider_key(app: Any) -> dict[str, Any]:
+    """The provider's private signing key, from the storage its request hook holds."""
+    for hook in app.before_request_funcs[None]:
+        for cell in hook.__closure__ or ():
+            storage = cell.cell_contents
+            if hasattr(storage, "jwk"):
+                key: dict[str, Any] = storage.jwk.as_dict(is_private=True)
+                return key
+    raise AssertionError("the provider's key was not found")
+
+
+def private_key_file(folder: Path) -> Path:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = folder / "client.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.fixture
+def library(settings: Settings, provider: RunningProvider, tmp_path: Path) -> Iterator[Library]:
+    configured = settings.model_copy(
+        update={
+            "oidc_issuer": provider.url,
+            "oidc_client_id": CLIENT,
+            "oidc_client_secret": "not-a-real-secret",
+            "oidc_vtr": '["Cl.Cm"]',
+        }
+    )
+    library = Library(configured)
+    yield library
+    library.close()
+
+
+def sign_in(
+    client: TestClient, provider: RunningProvider, subject: str = SUBJECT
+) -> httpx.Response:
+    """The whole journey: our login, the provider's consent form, our callback."""
+    start = client.get("/auth/login", params={"next": "/api/v1/keys"}, follow_redirects=False)
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["vtr"] == ['["Cl.Cm"]']
+    assert authorize.startswith(provider.url)
+    consent = httpx.post(authorize, data={"sub": subject}, follow_redirects=False)
+    assert consent.status_code == 302, consent.text
+    back = urlsplit(consent.headers["location"])
+    assert back.path == "/auth/callback"
+    return client.get(f"{back.path}?{back.query}", follow_redirects=False)
+
+
+def test_oidc_sign_in_maps_the_pairwise_subject_to_our_user(
+    library: Library, provider: RunningProvider
+) -> None:
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    done = sign_in(client, provider)
+    assert (done.status_code, done.headers["location"]) == (303, "/api/v1/keys")
+    cookie = done.headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert client.get("/api/v1/keys").status_code == 200
+    with library.access.transaction() as conn:
+        user_id = conn.execute(sa.select(identities.c.user_id)).scalar_one()
+        signed_in = audit.entries(conn, actions=["sign-in"])
+    assert user_id.startswith("usr_") and SUBJECT not in user_id
+    assert signed_in[0]["actor"] == f"user:{user_id}"
+    again = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(again, provider)
+    with library.access.transaction() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(identities)).scalar() == 1
+
+
+def test_oidc_refuses_a_callback_with_another_state(
+    library: Library, provider: RunningProvider
+) -> None:
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    client.get("/auth/login", follow_redirects=False)
+    refused = client.get("/auth/callback", params={"code": "x", "state": "forged"})
+    assert refused.status_code == 400
+    assert client.get("/api/v1/keys").status_code == 401
+
+
+def test_oidc_back_channel_logout_ends_the_session(
+    library: Library, provider: RunningProvider
+) -> None:
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(client, provider)
+    assert client.get("/api/v1/keys").status_code == 200
+    forged = _logout_token(provider, RSAKey.generate_key(2048))
+    assert client.post("/auth/backchannel-logout", data={"logout_token": forged}).status_code == 400
+    time.sleep(0.01)
+    token = _logout_token(provider, provider.key)
+    assert client.post("/auth/backchannel-logout", data={"logout_token": token}).status_code == 200
+    assert client.get("/api/v1/keys").status_code == 401
+
+
+def _logout_token(provider: RunningProvider, key: Any) -> str:
+    claims = {
+        "iss": provider.url,
+        "aud": CLIENT,
+        "iat": int(time.time()),
+        "jti": str(uuid.uuid4()),
+        "sub": SUBJECT,
+        "events": {LOGOUT_EVENT: {}},
+    }
+    header = {"alg": "RS256"} | ({"kid": key.kid} if key.kid else {})
+    return jwt.encode(header, claims, key)
+
+
+def test_oidc_client_assertion_is_signed_with_the_client_key(
+    library: Library, tmp_path: Path
+) -> None:
+    keyed = library.settings.model_copy(
+        update={"oidc_client_secret": None, "oidc_private_key_file": private_key_file(tmp_path)}
+    )
+    client = OidcClient(keyed)
+    assertion = client.client_assertion("https://provider.example/token")
+    assert client.private_key is not None
+    claims = jwt.decode(assertion, client.private_key).claims
+    assert (claims["iss"], claims["sub"], claims["aud"]) == (
+        CLIENT,
+        CLIENT,
+        "https://provider.example/token",
+    )
+
+
+def test_oidc_joins_a_known_user_only_on_a_verified_email(
+    library: Library, provider: RunningProvider
+) -> None:
+    with library.access.transaction() as conn:
+        known = accounts.create_user(conn, library.access.log, name="Ana", email=EMAIL, actor="cli")
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(client, provider)
+    other = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(other, provider, UNVERIFIED)
+    with library.access.transaction() as conn:
+        mapped = dict(conn.execute(sa.select(identities.c.subject, identities.c.user_id)).all())
+        stranger = accounts.get_user(conn, mapped[UNVERIFIED])
+    assert mapped[SUBJECT] == known.id
+    assert stranger.id != known.id and stranger.email is None
