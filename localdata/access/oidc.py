@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 import threading
 import time
@@ -88,6 +89,19 @@ def _client_key(pem: bytes) -> ClientKey:
     if isinstance(loaded, ed25519.Ed25519PrivateKey):
         return OKPKey.import_key(pem)
     raise UsageError("The OIDC client key must be an RSA, EC or Ed25519 private key.")
+
+
+def _vectors(vtr: str) -> list[str]:
+    """The vectors of trust a ``vtr`` asks for: a JSON list (``["Cl.Cm"]``) or one vector.
+
+    The ID token's ``vot`` must be one of them, or a user could drop ``vtr`` from the
+    authorisation request and sign in at a lower level of assurance.
+    """
+    try:
+        found = json.loads(vtr)
+    except ValueError:
+        return [vtr]
+    return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 
 def _s256(verifier: str) -> str:
@@ -254,6 +268,7 @@ class OidcClient:
             float(claims.get("exp", 0)) < now - LEEWAY and "expiry",
             not secrets.compare_digest(str(claims.get("nonce", "")), nonce) and "nonce",
             not claims.get("sub") and "subject",
+            self.vtr and claims.get("vot") not in _vectors(self.vtr) and "level of assurance",
         ]
         wrong = [p for p in problems if p]
         if wrong:

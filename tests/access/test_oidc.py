@@ -47,6 +47,7 @@ pytestmark = pytest.mark.filterwarnings(
 SUBJECT = "urn:fdc:gov.uk:2022:pairwise-subject-1"
 EMAIL = "ana@example.gov.uk"
 UNVERIFIED = "urn:fdc:gov.uk:2022:pairwise-subject-2"
+LOW_ASSURANCE = "urn:fdc:gov.uk:2022:pairwise-subject-3"
 CLIENT = "localdata-test"
 
 
@@ -66,11 +67,13 @@ def provider() -> Iterator[RunningProvider]:
             require_nonce=True,
             user_claims=[
                 oidc_provider_mock.User(
-                    sub=SUBJECT, claims={"email": EMAIL, "email_verified": True}
+                    sub=SUBJECT, claims={"email": EMAIL, "email_verified": True, "vot": "Cl.Cm"}
                 ),
                 oidc_provider_mock.User(
-                    sub=UNVERIFIED, claims={"email": EMAIL, "email_verified": False}
+                    sub=UNVERIFIED,
+                    claims={"email": EMAIL, "email_verified": False, "vot": "Cl.Cm"},
                 ),
+                oidc_provider_mock.User(sub=LOW_ASSURANCE, claims={"vot": "Cl"}),
             ],
         )
     server = werkzeug.serving.make_server("localhost", 0, app, threaded=True)
@@ -158,6 +161,16 @@ def test_oidc_sign_in_maps_the_pairwise_subject_to_our_user(
     sign_in(again, provider)
     with library.access.transaction() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(identities)).scalar() == 1
+
+
+def test_oidc_refuses_an_id_token_below_the_vector_of_trust_asked_for(
+    library: Library, provider: RunningProvider
+) -> None:
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    refused = sign_in(client, provider, LOW_ASSURANCE)
+    assert refused.status_code == 400
+    assert "level of assurance" in refused.text
+    assert client.get("/api/v1/keys").status_code == 401
 
 
 def test_oidc_refuses_a_callback_with_another_state(
