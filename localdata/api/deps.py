@@ -41,7 +41,12 @@ def request_principal(request: Request) -> Principal:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotSignedIn("Send an API key as 'Authorization: Bearer <key>'.")
-        principal = library.access.key_principal(token.strip())
+        try:
+            principal = library.access.key_principal(token.strip())
+        except NotSignedIn:
+            # A wrong key spends the client's anonymous allowance, so guessing keys is slow.
+            library.access.limit(ANONYMOUS, _client(request))
+            raise
     elif "session" in request.scope and request.session.get(SESSION_USER):
         session = request.session
         try:
@@ -51,9 +56,13 @@ def request_principal(request: Request) -> Principal:
         except NotSignedIn:
             session.clear()
             raise
-    client = request.client.host if request.client else "unknown"
-    library.access.limit(principal, client)
+    library.access.limit(principal, _client(request))
     return principal
+
+
+def _client(request: Request) -> str:
+    """The anonymous client's address, which its rate limit is counted by."""
+    return request.client.host if request.client else "unknown"
 
 
 PrincipalDep = Annotated[Principal, Depends(request_principal)]

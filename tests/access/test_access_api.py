@@ -183,3 +183,14 @@ def test_api_one_record_passes_the_gate(client: TestClient, library: Library) ->
     assert body["record"]["amount"] is not None and "supplier-name" not in body["record"]
     pendle = bearer(user_key(library, PEN, "viewer", ["read"]))
     assert client.get(url, headers=pendle).status_code == 404
+
+
+def test_api_wrong_keys_spend_the_clients_allowance(library: Library) -> None:
+    # Issue 6: guessing keys is rate limited like any anonymous request.
+    limited = library.settings.model_copy(update={"anonymous_rate_limit_per_minute": 3})
+    client = TestClient(create_app(limited, library))
+    library.settings = limited
+    library.access.settings = limited
+    wrong = {"Authorization": "Bearer ldk_guess_0000000000000000"}
+    codes = [client.get("/api/v1/standards", headers=wrong).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
