@@ -15,6 +15,7 @@ from localdata.api import agreements as agreements_api
 from localdata.api import auth as auth_api
 from localdata.api import check as check_api
 from localdata.api import datasets as datasets_api
+from localdata.api import events as events_api
 from localdata.api import keys as keys_api
 from localdata.api import organisations as organisations_api
 from localdata.api import record as record_api
@@ -22,6 +23,7 @@ from localdata.api import records as records_api
 from localdata.api import sources as sources_api
 from localdata.api import standards as standards_api
 from localdata.api import submissions as submissions_api
+from localdata.api import webhooks as webhooks_api
 from localdata.api.deps import authenticate
 from localdata.errors import LocalDataError
 from localdata.settings import Settings
@@ -64,6 +66,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         sources_api,
         agreements_api,
         keys_api,
+        events_api,
+        webhooks_api,
     ):
         app.include_router(module.router, prefix="/api/v1", dependencies=[authenticate])
     app.add_exception_handler(LocalDataError, _error)  # type: ignore[arg-type]  # Starlette types handlers loosely
@@ -83,6 +87,8 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
             "datasets": "/api/v1/datasets",
             "catalogue": "/api/v1/catalog.jsonld",
             "openapi": "/api/v1/openapi.json",
+            "events": "/api/v1/events",
+            "asyncapi": "/api/v1/asyncapi.json",
         }
 
     return app

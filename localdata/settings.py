@@ -59,7 +59,6 @@ class Settings(BaseSettings):
         None,
         description="Key that signs page cursors; unset, a random key is kept in data_dir.",
     )
-
     audit_key_file: Path | None = Field(
         None,
         description="Ed25519 private key (PEM) that signs audit checkpoints; unset, one is "
@@ -136,6 +135,38 @@ class Settings(BaseSettings):
         "/api/v1",
         description="The CloudEvents source of this library's events: its public API address, "
         "such as https://data.example.gov.uk/api/v1.",
+    )
+    webhook_origin: str = Field(
+        "localdata.invalid",
+        description="Host name sent as WebHook-Request-Origin in the webhook validation handshake.",
+    )
+    webhook_timeout: float = Field(
+        10.0, gt=0, description="Seconds a webhook delivery waits for the receiver to answer."
+    )
+    webhook_backoff: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds before the first retry of a failed webhook delivery; "
+        "doubled each time (at most 4 hours), jittered.",
+    )
+    webhook_retry_hours: float = Field(
+        26.0, gt=0, description="Hours a webhook delivery is retried before it is dead-lettered."
+    )
+    webhook_rotation_hours: float = Field(
+        24.0, ge=0, description="Hours an old webhook secret still signs after rotation."
+    )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Let webhooks point at private, loopback and link-local addresses (tests).",
+    )
+    notify_api_key: str | None = Field(
+        None, description="GOV.UK Notify API key for event emails; unset, email is off."
+    )
+    notify_base_url: str = Field(
+        "https://api.notifications.service.gov.uk", description="GOV.UK Notify API address."
+    )
+    notify_template_id: str | None = Field(
+        None, description="GOV.UK Notify email template for events (subject, body fields)."
     )
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""Generate the reference pages in docs/ from the code: issue types, settings and the CLI.
+"""Generate the reference pages in docs/ from the code: issue types, settings, the CLI, events.
 
 Run ``python -m tools.docs`` after changing any of them; ``tests/test_docs.py`` fails when a
 page is out of date.
@@ -16,6 +16,7 @@ import typer.main
 
 import localdata.ingest.pipeline  # noqa: F401  # importing the pipeline declares most issue types
 from localdata.cli import app
+from localdata.events.docs import event_types_markdown
 from localdata.ingest.datatypes import GEOMETRY_MODULES
 from localdata.ingest.issues import CATALOGUE, Severity
 from localdata.settings import Settings
@@ -84,7 +85,17 @@ def _commands(command: Command, path: list[str]) -> list[tuple[list[str], Comman
     return found
 
 
-PAGES = {"issue-types.md": issue_types_page, "settings.md": settings_page, "cli.md": cli_page}
+def events_page() -> str:
+    """The change event types, from their declarations in ``localdata.events.types``."""
+    return HEADER + event_types_markdown()
+
+
+PAGES = {
+    "issue-types.md": issue_types_page,
+    "settings.md": settings_page,
+    "cli.md": cli_page,
+    "events.md": events_page,
+}
 
 
 def main() -> int:

@@ -277,8 +277,18 @@ def set_state(
 
 
 def _announce(conn: Connection, agreement: Agreement, change: str, source: str) -> None:
-    """Announce the change as an event, in its transaction (change events come next)."""
-    del conn, agreement, change, source
+    """Announce the change as an event, in its transaction."""
+    from localdata.events.announce import announce_agreement  # events reads access: no cycle
+
+    announce_agreement(
+        conn,
+        agreement=agreement.id,
+        provider=agreement.provider,
+        state=agreement.state,
+        change=change,
+        datasets=list(agreement.datasets),
+        source=source,
+    )
 
 
 def _change(

@@ -101,7 +101,7 @@ def set_up_sharing_demo(library: Library, today: date | None = None) -> SharingD
     with library.access.transaction() as conn:
         if any(a.id == AGREEMENT for a in agreements.list_agreements(conn)):
             return SharingDemo()
-    library.standards.save(homelessness_standard())
+    library.add_standard(homelessness_standard())
     library.access.set_level(DATASET, "restricted", by=SYSTEM)
     done = library.publish(demo_file(), DATASET, PROVIDER, filename="homelessness-cases.csv")
     if not done.published:

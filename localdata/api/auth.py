@@ -168,14 +168,18 @@ async def backchannel_logout(
 
 
 @dev_router.get("/auth/dev", response_class=HTMLResponse)
-async def dev_form(request: Request) -> HTMLResponse:
+async def dev_form(
+    request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> HTMLResponse:
     """A bare form to sign in as any user: for development only."""
     token = html.escape(csrf_token(request))
+    back = html.escape(_local(next), quote=True)
     return HTMLResponse(
         "<!doctype html><html lang=en><title>Development sign-in</title>"
         "<h1>Development sign-in</h1><form method=post action=/auth/dev>"
         "<label for=user>Email address or user id</label> <input id=user name=user>"
-        f"<input type=hidden name=csrf value='{token}'> <button>Sign in</button></form>"
+        f"<input type=hidden name=csrf value='{token}'>"
+        f"<input type=hidden name=next value='{back}'> <button>Sign in</button></form>"
     )
 
 

@@ -34,9 +34,13 @@ def get_datasets(
     region: Annotated[
         str | None, Query(description="Only datasets published in this region")
     ] = None,
+    organisation_type: Annotated[
+        str | None,
+        Query(description="Only datasets published by this type of organisation", max_length=200),
+    ] = None,
 ) -> dict[str, Any]:
     """Search the catalogue, with counts by standard, organisation type and region."""
-    return search_datasets(library, q, standard, organisation, region)
+    return search_datasets(library, q, standard, organisation, region, organisation_type)
 
 
 @router.get("/catalog.jsonld", response_class=JSONLDResponse)
@@ -69,9 +73,11 @@ def get_versions(
 
 
 @router.get("/datasets/{name}/versions/{version}")
-def get_version(name: str, version: VersionId, library: LibraryDep) -> dict[str, Any]:
+def get_version(
+    name: str, version: VersionId, library: LibraryDep, principal: PrincipalDep
+) -> dict[str, Any]:
     """One submission: who, when, which file, how many rows and issues, and its report."""
-    found = library.dataset_submission(name, version)
+    found = library.dataset_submission(name, version, principal)
     return version_dict(found) | {"report": found.report}
 
 
@@ -80,12 +86,13 @@ def get_version_issues(
     name: str,
     version: VersionId,
     library: LibraryDep,
+    principal: PrincipalDep,
     size: Annotated[int, Query(alias="_size", ge=1, le=1000)] = 100,
     after: Annotated[int | None, Query(alias="_next", description="From the previous page")] = None,
 ) -> dict[str, Any]:
     """The issues found in a submission, a page at a time."""
-    library.dataset_submission(name, version)
-    issues = library.submission_issues(version, size + 1, after)
+    library.dataset_submission(name, version, principal)
+    issues = library.submission_issues(version, size + 1, after, principal)
     more = len(issues) > size
     page = issues[:size]
     return {"issues": page, "next": str(page[-1]["id"]) if more and page else None}

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, require_publisher
 from localdata.collect.sources import add_source, attempt_log, get_source
 from localdata.collect.status import SourceWithStatus, source_status, sources_with_status
 from localdata.collect.tables import Schedule
-from localdata.errors import SubmissionsClosed
 from localdata.store.library import Library
 from localdata.store.metadata import now
 
@@ -42,26 +41,25 @@ def get_sources(
     return {"sources": [s.to_dict() for s in found], "count": len(found)}
 
 
-@router.post(
-    "/sources",
-    status_code=201,
-    responses={403: {"description": "Registering sources through the API is switched off."}},
-)
-async def post_source(body: NewSource, library: LibraryDep) -> dict[str, Any]:
-    """Register a URL to collect a dataset from; it is collected at once, then on schedule."""
-    if not library.settings.open_submissions:
-        raise SubmissionsClosed(
-            "Registering sources through the API is switched off here. Ask the people who run "
-            "this library for an account, or use the localdata sources add command."
-        )
+@router.post("/sources", status_code=201)
+async def post_source(
+    body: NewSource, library: LibraryDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Register a URL to collect a dataset from; it is collected at once, then on schedule.
+
+    Needs a publisher of the organisation (a signed-in user, or a key with the publish scope),
+    unless the library lets anyone publish (``LOCALDATA_OPEN_SUBMISSIONS``, for demos).
+    """
+    organisation = library.organisation(body.organisation)
+    require_publisher(library, principal, organisation)
     source = await run_in_threadpool(
         add_source,
         library,
         body.dataset,
-        body.organisation,
+        organisation,
         body.url,
         schedule=body.schedule,
-        created_by="api",
+        created_by=principal.actor if principal.signed_in else "api",
     )
     return {"source": _describe(library, source.id).to_dict()}
 

@@ -11,6 +11,7 @@ import typer
 from localdata import __version__
 from localdata.cli import access as access_cli
 from localdata.cli import check, demo, library, organisations, serve, standards
+from localdata.cli import events as events_cli
 from localdata.cli import sources as sources_cli
 from localdata.cli import worker as worker_cli
 from localdata.cli.output import fail
@@ -36,6 +37,7 @@ app.add_typer(organisations.app, name="organisations")
 app.command("serve")(serve.serve_command)
 app.add_typer(sources_cli.app, name="sources")
 app.command("worker")(worker_cli.worker_command)
+app.command("events")(events_cli.events_command)
 app.add_typer(access_cli.users_app, name="users")
 app.add_typer(access_cli.keys_app, name="keys")
 app.add_typer(access_cli.agreements_app, name="agreements")

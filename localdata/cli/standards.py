@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from localdata.cli.library import open_library
 from localdata.cli.output import console
 from localdata.settings import Settings
 from localdata.standards.catalogue import StandardCatalogue
@@ -97,7 +98,8 @@ def import_command(
     standard = import_table_schema(
         file.read_text(encoding="utf-8-sig", errors="replace"), name=name
     )
-    path = _catalogue().save(standard)
+    with open_library() as library:
+        path = library.add_standard(standard)
     console.print(
         f"Imported {standard.name} (version {standard.version}, "
         f"{len(standard.fields)} fields) into {path}",

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from localdata.collect import links
+from localdata.collect.announce import announce_source
 from localdata.collect.fetch import Fetched, Fetcher, FetchFailed
 from localdata.collect.sources import (
     Attempt,
@@ -69,6 +70,7 @@ def collect(library: Library, fetcher: Fetcher, source_id: int) -> Attempt:
                 {"attempt_id": attempt_id},
                 max_attempts=library.settings.job_max_attempts,
             )
+        announce_source(conn, source.id, attempt_id, library.settings.events_source)
         return get_attempt(conn, attempt_id)
 
 
@@ -122,6 +124,10 @@ def _outcome(library: Library, fetched: Fetched, previous: Attempt | None) -> di
         # Keep the validators of the fetch that brought the file when a 304 sends none.
         values["etag"] = fetched.etag or previous.etag
         values["last_modified"] = fetched.last_modified or previous.last_modified
+        if previous.submission_id is None and previous.error is not None:
+            # The same file as last time, but last time's check never finished (a fault on
+            # our side): check it again rather than call it unchanged and never publish it.
+            return values | {"outcome": "new", "resource": previous.resource}
         return values | {
             "outcome": "unchanged",
             "resource": previous.resource,
@@ -173,6 +179,7 @@ def publish(library: Library, attempt_id: int) -> Attempt:
             error = " ".join([failed.message, *failed.details])
     with library.database.transaction() as conn:
         record_result(conn, attempt_id, submission_id=submission_id, error=error)
+        announce_source(conn, source.id, attempt_id, library.settings.events_source)
         return get_attempt(conn, attempt_id)
 
 

@@ -35,7 +35,6 @@ from localdata.settings import Settings
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
-CHUNK = 1024 * 1024
 USER_AGENT = "localdata-collector (+https://github.com/localdata; the Local Data Library)"
 
 
@@ -181,7 +180,9 @@ class Fetcher:
         digest, size = hashlib.sha256(), 0
         try:
             with os.fdopen(handle, "wb") as out:
-                for chunk in response.iter_bytes(CHUNK):
+                # As the bytes arrive, not a megabyte at a time: a server that drips them must
+                # still meet the deadline.
+                for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
                         raise _too_large(found.url, limit)

@@ -91,13 +91,14 @@ def source_status(
 ) -> SourceStatus:
     """The status of one source now (``moment``)."""
     recent = attempt_log(conn, source.id, limit=RECENT_ATTEMPTS)
-    state, since = _state(source, recent)
+    state, since = state_of(source, recent)
     due_by = _due_by(conn, library, source)
     overdue = source.state == "active" and due_by is not None and due_by < moment
     return SourceStatus(state, since, recent[0] if recent else None, overdue, due_by)
 
 
-def _state(source: Source, recent: list[Attempt]) -> tuple[State, dt.datetime | None]:
+def state_of(source: Source, recent: list[Attempt]) -> tuple[State, dt.datetime | None]:
+    """A source's state and since when, from its attempts, newest first."""
     if source.state != "active":
         return source.state, None
     if not recent:

@@ -4,7 +4,11 @@ The scheduler runs in every worker, at most once per poll interval. For each act
 whose ``next_due_at`` has come, it moves ``next_due_at`` one interval on and queues a
 ``collect`` job keyed by the source and the slot, in one transaction. The move only happens if
 ``next_due_at`` is still what it read, and the key is unique, so two workers scheduling at the
-same moment queue each slot once.
+same moment queue each slot once. At most once every ``OVERDUE_EVERY`` seconds it also
+announces organisations that have become overdue (``announce.announce_overdue``).
+
+The worker also runs ``deliver`` jobs: webhook and email deliveries of change events
+(``localdata.events.delivery``).
 """
 
 from __future__ import annotations
@@ -15,9 +19,17 @@ import threading
 import time
 
 from localdata.collect import collector
+from localdata.collect.announce import announce_overdue, announce_source
 from localdata.collect.fetch import Fetcher
-from localdata.collect.sources import due_sources, get_source, move_due, record_result
+from localdata.collect.sources import (
+    due_sources,
+    get_attempt,
+    get_source,
+    move_due,
+    record_result,
+)
 from localdata.errors import UsageError
+from localdata.events import delivery
 from localdata.jobs import queue
 from localdata.jobs.queue import Job
 from localdata.jobs.worker import Handler, Worker
@@ -25,6 +37,7 @@ from localdata.store.library import Library
 from localdata.store.metadata import now
 
 SCHEDULE_BATCH = 500
+OVERDUE_EVERY = 60.0  # seconds between looks for organisations that became overdue
 
 
 def schedule_due(library: Library, *, limit: int = SCHEDULE_BATCH) -> int:
@@ -83,6 +96,8 @@ def handlers(library: Library, fetcher: Fetcher) -> dict[str, Handler]:
                         error="The file could not be checked because of a fault on our side "
                         f"({type(error).__name__}). The people who run this library can see why.",
                     )
+                    source_id = get_attempt(conn, attempt_id).source_id
+                    announce_source(conn, source_id, attempt_id, library.settings.events_source)
             raise
 
     return {"collect": collect, "publish": publish}
@@ -95,6 +110,7 @@ class _Scheduler:
         self.library = library
         self.every = every
         self.last = float("-inf")
+        self.last_overdue = float("-inf")
         self.lock = threading.Lock()
 
     def __call__(self) -> None:
@@ -102,17 +118,22 @@ class _Scheduler:
             if time.monotonic() - self.last < self.every:
                 return
             self.last = time.monotonic()
+            overdue_due = time.monotonic() - self.last_overdue >= OVERDUE_EVERY
+            if overdue_due:
+                self.last_overdue = time.monotonic()
         schedule_due(self.library)
+        if overdue_due:
+            announce_overdue(self.library)
 
 
 def collection_worker(
     library: Library, fetcher: Fetcher, *, name: str | None = None, schedule: bool = True
 ) -> Worker:
-    """A worker that schedules sources and runs collect and publish jobs."""
+    """A worker that schedules sources and runs collect, publish and deliver jobs."""
     settings = library.settings
     worker = Worker(
         database=library.database,
-        handlers=handlers(library, fetcher),
+        handlers=handlers(library, fetcher) | delivery.handlers(library),
         lease=dt.timedelta(seconds=settings.job_lease_seconds),
         poll_seconds=settings.worker_poll_seconds,
         retry_backoff=settings.collect_backoff,

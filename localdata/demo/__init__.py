@@ -18,6 +18,9 @@ Decisions:
   versions before newer ones. To load a demo again, start from an empty data folder.
 - One council publishes through a source instead (``source.py``): the demo registers its
   transparency page, and ``localdata serve`` serves the page and collects it.
+- Every publish announces a change event (``localdata.events``), so after loading, the feed
+  (``localdata events``, ``/api/v1/events``) holds the demo's history, and a later
+  ``localdata publish`` appears at its end.
 """
 
 from __future__ import annotations

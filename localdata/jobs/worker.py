@@ -19,6 +19,7 @@ import os
 import random
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,32 @@ from localdata.store.database import Database
 
 Handler = Callable[[Job], None]
 log = logging.getLogger(__name__)
+_WORK_ADDED = threading.Condition()
+_work_generation = 0
+WAKE_CHECK_SECONDS = 0.25  # how often an idle worker woken by nothing checks ``stop``
+
+
+def notify_work() -> None:
+    """Wake the idle workers of this process: a job was just committed (a webhook delivery).
+
+    Workers in other processes find it at their next poll.
+    """
+    global _work_generation
+    with _WORK_ADDED:
+        _work_generation += 1
+        _WORK_ADDED.notify_all()
+
+
+def _wait_for_work(stop: threading.Event, seconds: float) -> None:
+    """Wait up to ``seconds``, returning early when work is added or ``stop`` is set."""
+    deadline = time.monotonic() + seconds
+    with _WORK_ADDED:
+        seen = _work_generation
+        while not stop.is_set() and _work_generation == seen:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            _WORK_ADDED.wait(min(left, WAKE_CHECK_SECONDS))
 
 
 def worker_name() -> str:
@@ -63,7 +90,7 @@ class Worker:
                 continue
             if until_idle:
                 break
-            stop.wait(self.poll_seconds)
+            _wait_for_work(stop, self.poll_seconds)
         return done
 
     def run_one(self) -> Job | None:

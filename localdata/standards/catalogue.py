@@ -31,10 +31,11 @@ def builtin_standards() -> tuple[Standard, ...]:
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
     ]
-    return tuple(sorted(found, key=lambda s: (s.name, _version_key(s.version))))
+    return tuple(sorted(found, key=lambda s: (s.name, version_key(s.version))))
 
 
-def _version_key(version: str) -> tuple[int | str, ...]:
+def version_key(version: str) -> tuple[int | str, ...]:
+    """A sort key that puts 1.10 after 1.9."""
     return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
 
 
@@ -47,7 +48,7 @@ class StandardCatalogue:
     def all(self) -> tuple[Standard, ...]:
         """Every version of every standard, in name then version order."""
         found = list(builtin_standards()) + list(self._local())
-        return tuple(sorted(found, key=lambda s: (s.name, _version_key(s.version))))
+        return tuple(sorted(found, key=lambda s: (s.name, version_key(s.version))))
 
     def latest(self) -> tuple[Standard, ...]:
         """The latest version of each standard, in name order."""

@@ -16,6 +16,7 @@ from localdata.registers import COUNCIL_TYPES, Organisation
 from localdata.standards.model import Standard
 from localdata.store import metadata
 from localdata.store.coverage import Coverage, counts, coverage
+from localdata.store.exports import download_formats
 from localdata.store.library import Library
 
 
@@ -71,11 +72,13 @@ def search_datasets(
     standard: str | None = None,
     organisation: str | None = None,
     region: str | None = None,
+    organisation_type: str | None = None,
 ) -> dict[str, Any]:
     """Datasets matching words (in titles, descriptions and field names) and filters, with facets.
 
     Facets count the datasets in the results by standard, and by the types and regions of the
-    organisations publishing them.
+    organisations publishing them; ``organisation_type`` takes a facet's value (such as
+    "London borough") or a type code (``london-borough``).
     """
     org = library.organisation(organisation) if organisation else None
     publishers = _publishers(library)
@@ -87,6 +90,10 @@ def search_datasets(
         and (org is None or org in publishers.get(card.standard.name, set()))
         and (
             region is None or _in_region(library, publishers.get(card.standard.name, set()), region)
+        )
+        and (
+            organisation_type is None
+            or _of_type(library, publishers.get(card.standard.name, set()), organisation_type)
         )
     ]
     return {
@@ -122,6 +129,14 @@ def _publishers(library: Library) -> dict[str, set[str]]:
 def _in_region(library: Library, organisations: Iterable[str], region: str) -> bool:
     wanted = region.strip().lower()
     return any((library.register.get(o).region or "").lower() == wanted for o in organisations)
+
+
+def _of_type(library: Library, organisations: Iterable[str], wanted: str) -> bool:
+    wanted = wanted.strip().lower()
+    return any(
+        wanted in {found.type.lower(), found.type_name.lower()}
+        for found in (library.register.get(o) for o in organisations)
+    )
 
 
 def _facets(
@@ -165,14 +180,14 @@ def describe_dataset(library: Library, name: str) -> dict[str, Any]:
             for f in standard.fields
         ],
         "coverage": {"counts": counts(found), "organisations": [c.to_dict() for c in found]},
+        "download_sizes": library.download_sizes(name, card.rows),
         "latest_versions": [version_dict(v) for v in latest],
         "links": card.to_dict()["links"]
         | {
             "versions": f"/api/v1/datasets/{name}/versions",
             "standard": f"/api/v1/standards/{name}",
             "downloads": {
-                fmt: f"/api/v1/datasets/{name}/records.{fmt}"
-                for fmt in ("csv", "json", "geojson", "parquet")
+                fmt: f"/api/v1/datasets/{name}/records.{fmt}" for fmt in download_formats(standard)
             },
             "jsonld": f"/api/v1/datasets/{name}.jsonld",
         },

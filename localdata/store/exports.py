@@ -126,6 +126,12 @@ _TEXT_IN_JSON: dict[type[pl.DataType], Datatype] = {
 }
 
 
+def download_formats(standard: Standard) -> tuple[str, ...]:
+    """The formats the standard's records download as: GeoJSON only with a geometry field."""
+    geometry = any(f.datatype in _GEOMETRY_ORDER for f in standard.fields)
+    return tuple(fmt for fmt in EXPORT_FORMATS if fmt != "geojson" or geometry)
+
+
 def _geometry_field(standard: Standard) -> str:
     for datatype in _GEOMETRY_ORDER:
         for field in standard.fields:

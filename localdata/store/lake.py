@@ -136,6 +136,14 @@ class Lake:
         table = DeltaTable(str(self.table_path(dataset)), version=version)
         return sorted({p[PARTITION] for p in table.partitions() if p.get(PARTITION)})
 
+    def size_bytes(self, dataset: str, version: int | None) -> int:
+        """The bytes of the Parquet files that make the dataset at a Delta version."""
+        if not self.exists(dataset):
+            return 0
+        table = DeltaTable(str(self.table_path(dataset)), version=version)
+        actions = pl.DataFrame(table.get_add_actions(flatten=True))
+        return int(actions["size_bytes"].sum()) if actions.height else 0
+
     def _table(self, dataset: str) -> DeltaTable | None:
         try:
             return DeltaTable(str(self.table_path(dataset)))

@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +27,13 @@ from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
 from localdata.registers import Register
 from localdata.settings import Settings
-from localdata.standards.catalogue import StandardCatalogue
+from localdata.standards.catalogue import StandardCatalogue, version_key
 from localdata.standards.model import Standard
 from localdata.store import metadata
 from localdata.store.database import Database, open_database
 from localdata.store.lake import PARTITION, Lake
 from localdata.store.query import Page, RecordQuery, export, fetch_page, filtered, parse_query
+from localdata.store.sizes import DownloadSizes
 
 UTC = dt.UTC
 IDENTITY = [PARTITION, "_resource", "_row"]  # names one row: how the audit log names records
@@ -61,6 +62,7 @@ class Library:
         self.standards = StandardCatalogue(settings.data_dir / "standards")
         self.register = Register.default()
         self.access = Access(self.database, settings)
+        self._sizes = DownloadSizes()
 
     # --- publishing ---------------------------------------------------------------------
 
@@ -148,7 +150,12 @@ class Library:
             )
             if report is not None:
                 metadata.record_issues(conn, submission_id, _issue_rows(report))
-            return metadata.submission(conn, submission_id)
+            # The event commits with the submission, or neither does (localdata.events).
+            from localdata.events.announce import announce_submission
+
+            found = metadata.submission(conn, submission_id)
+            announce_submission(conn, found, self.settings.events_source)
+            return found
 
     def _roll_back_unrecorded(self, dataset: str) -> None:
         """Undo Delta commits that no publish recorded (a publish that died half way)."""
@@ -162,11 +169,52 @@ class Library:
         else:
             self.lake.restore(dataset, recorded)
 
+    # --- standards ----------------------------------------------------------------------
+
+    def add_standard(self, standard: Standard) -> Path:
+        """Keep an imported standard (or a new version of one) and announce it.
+
+        Standards live in files, so the event commits just after the file is in place: a
+        crash between the two leaves a standard nobody was told of, never an event for a
+        standard that is not there. Saving the same version again announces nothing.
+        """
+        from localdata.events.announce import announce_standard
+
+        known = [s.version for s in self.standards.all() if s.name == standard.name]
+        path = self.standards.save(standard)
+        if standard.version not in known:
+            previous = max(known, key=version_key) if known else None
+            announce_standard(
+                self.database,
+                standard.name,
+                standard.version,
+                previous,
+                self.settings.events_source,
+            )
+        return path
+
     # --- reading ------------------------------------------------------------------------
 
     def organisation(self, identifier: str) -> str:
         """Our id for any identifier of an organisation."""
         return self.register.identify(identifier).id
+
+    def download_sizes(self, dataset: str, rows: int) -> dict[str, int] | None:
+        """Estimated bytes of each whole-dataset download (``localdata.store.sizes``).
+
+        None for a dataset that is not open: what it holds depends on who downloads it.
+        """
+        standard = self.standards.get(dataset)
+        version = self.delta_version(standard.name)
+        if version is None or self.access.level(standard.name) != "open":
+            return None
+        return self._sizes.get(
+            standard,
+            version,
+            rows,
+            lambda: self.lake.size_bytes(standard.name, version),
+            lambda: self._rows(standard, None),
+        )
 
     def organisations_in(self, dataset: str, as_of: str | None = None) -> list[str]:
         """The organisations with rows in the dataset, now or ``as_of``."""
@@ -324,20 +372,46 @@ class Library:
         with self.database.transaction() as conn:
             return metadata.submission(conn, submission_id)
 
-    def dataset_submission(self, dataset: str, submission_id: int) -> metadata.Submission:
-        """A submission, making sure it belongs to this dataset."""
+    def dataset_submission(
+        self, dataset: str, submission_id: int, principal: Principal = ANONYMOUS
+    ) -> metadata.Submission:
+        """A submission, making sure it belongs to this dataset.
+
+        Its report quotes cell values; of a dataset that is not open, only the submitting
+        organisation's members (and administrators) see them (``_sees_values``).
+        """
         found = self.submission(submission_id)
         if found.dataset != self.standards.get(dataset).name:
             raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
-        return found
+        if self._sees_values(found, principal):
+            return found
+        summary = [
+            {key: value for key, value in entry.items() if key != "message"}
+            | {"message": entry.get("title", "")}
+            for entry in found.report.get("summary", [])
+        ]
+        return replace(found, report=found.report | {"summary": summary})
 
     def submission_issues(
-        self, submission_id: int, limit: int = 100, after: int | None = None
+        self,
+        submission_id: int,
+        limit: int = 100,
+        after: int | None = None,
+        principal: Principal = ANONYMOUS,
     ) -> list[dict[str, Any]]:
-        """The issues recorded for a submission, in pages."""
+        """The issues recorded for a submission, in pages, without cell values if not ours."""
         with self.database.transaction() as conn:
-            metadata.submission(conn, submission_id)
-            return metadata.submission_issues(conn, submission_id, limit, after)
+            found = metadata.submission(conn, submission_id)
+            issues = metadata.submission_issues(conn, submission_id, limit, after)
+        if self._sees_values(found, principal):
+            return issues
+        return [issue | {"value": None, "message": _WITHHELD} for issue in issues]
+
+    def _sees_values(self, submission: metadata.Submission, principal: Principal) -> bool:
+        """True when the principal may see the cell values a submission's issues quote."""
+        if self.access.level(submission.dataset) == "open" or principal.is_admin:
+            return True
+        return submission.organisation in principal.reader_for()
 
     def diff(
         self,
@@ -495,6 +569,12 @@ def _empty_rows(standard: Standard) -> pl.LazyFrame:
 def _summary(report: Report) -> dict[str, Any]:
     body = report.to_dict(issue_limit=0)
     return {k: body[k] for k in ("file", "rows", "counts", "mapping", "summary")}
+
+
+_WITHHELD = (
+    "The value is withheld: this dataset is not open, so only the organisation that submitted "
+    "the file sees what its cells held."
+)
 
 
 def _issue_rows(report: Report) -> Iterator[dict[str, Any]]:

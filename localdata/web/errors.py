@@ -6,11 +6,13 @@ error page with the same plain-English message. ``is_api`` says which a request 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from localdata.errors import LocalDataError
-from localdata.web.templates import PAGE_HEADERS, environment
+from localdata.web.templates import PAGE_HEADERS, environment, page_context
 
 NOT_FOUND = (
     "Page not found",
@@ -41,6 +43,8 @@ def error_page(request: Request, error: LocalDataError) -> HTMLResponse:
         )
     if error.status >= 500:
         return page(request, *SERVER_ERROR, error.status)
+    if error.status in (401, 403):
+        return page(request, error.title, [error.message], error.status, _refused_links(request))
     return page(request, error.title, [error.message], error.status)
 
 
@@ -55,6 +59,26 @@ def page(
     html = (
         environment()
         .get_template("pages/error.html")
-        .render(heading=heading, paragraphs=paragraphs, path=request.url.path, links=links or HOME)
+        .render(
+            _layout(request)
+            | {"heading": heading, "paragraphs": paragraphs, "links": links or HOME}
+        )
     )
     return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+
+
+def _refused_links(request: Request) -> list[tuple[str, str]]:
+    """Where to go from a refusal: sign in (if not yet), the agreements, the datasets."""
+    links = [("/agreements", "See the register of data sharing agreements")]
+    context = _layout(request)
+    if context["visitor"] is None and context["sign_in"]:
+        links.insert(0, (context["sign_in"], "Sign in"))
+    return [*links, ("/datasets", "Find another dataset")]
+
+
+def _layout(request: Request) -> dict[str, Any]:
+    """The layout's context; the bare minimum if even that fails (the error may be ours)."""
+    try:
+        return page_context(request)
+    except Exception:  # an error page must render whatever else is broken
+        return {"path": request.url.path, "visitor": None, "csrf": "", "sign_in": None}

@@ -11,12 +11,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from localdata.web.visitor import form_token, sign_in_url, visitor
+
 SERVICE_NAME = "Local Data Library"
 NAVIGATION = (
     ("/datasets", "Datasets"),
     ("/organisations", "Organisations"),
     ("/standards", "Standards"),
     ("/check", "Check your data"),
+    ("/agreements", "Sharing agreements"),
     ("/api/v1/docs", "API"),
 )
 
@@ -47,8 +50,19 @@ def render(
 ) -> HTMLResponse:
     """A page rendered from ``templates/pages/{template}``."""
     page = environment().get_template(f"pages/{template}")
-    html = page.render(context | {"path": request.url.path})
+    html = page.render(page_context(request) | context)
     return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page's layout needs: its path, and who is signed in (with a form token)."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {
+        "path": request.url.path,
+        "visitor": visitor(request),
+        "csrf": form_token(request),
+        "sign_in": sign_in_url(request, here),
+    }
 
 
 # No cookies, no tracking, no requests to other sites: say so to the browser too.

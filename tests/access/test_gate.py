@@ -7,13 +7,26 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 
 from localdata.access import audit
 from localdata.access.model import ANONYMOUS, SYSTEM
 from localdata.errors import NoAgreement, NotSignedIn
+from localdata.events.tables import events
 from localdata.settings import Settings
 from localdata.store.library import Library
-from tests.access.sharing import BUN, CHO, HYN, LAN, PEN, agree, member, restricted_library, terms
+from tests.access.sharing import (
+    BUN,
+    CHO,
+    HYN,
+    LAN,
+    PEN,
+    agree,
+    member,
+    restricted_library,
+    spend_file,
+    terms,
+)
 
 
 @pytest.fixture
@@ -159,3 +172,28 @@ def test_gate_leaves_open_and_registered_data_alone(library: Library) -> None:
     assert len(library.page("spend", [], principal=member(PEN)).records) == 18
     library.access.set_level("spend", "open", by=SYSTEM)
     assert len(library.page("spend", []).records) == 18
+
+
+def test_gate_agreement_changes_are_announced_as_events(library: Library) -> None:
+    agree(library, terms())
+    with library.access.transaction() as conn:
+        found = conn.execute(sa.select(events.c.type)).scalars().all()
+    assert found.count("agreement-changed") == 5  # proposed, signed three times, active
+
+
+def test_gate_withholds_the_cell_values_quoted_in_issues_of_restricted_data(
+    library: Library,
+) -> None:
+    # Issue 6: a submission's issues quote its cells, so they follow the dataset's level.
+    bad = spend_file(PEN).replace(b"02/03/2024", b"31/02/2024")
+    done = library.publish(bad, "spend", PEN, filename="bad.csv")
+    version = done.submission.id
+    outsider = library.submission_issues(version, principal=member(LAN))
+    assert outsider and all(issue["value"] is None for issue in outsider)
+    assert "withheld" in outsider[0]["message"]
+    summary = library.dataset_submission("spend", version, member(LAN)).report["summary"]
+    assert all("31/02/2024" not in entry["message"] for entry in summary)
+    own = library.submission_issues(version, principal=member(PEN))
+    assert "31/02/2024" in {issue["value"] for issue in own}
+    own_summary = library.dataset_submission("spend", version, member(PEN)).report["summary"]
+    assert any("31/02/2024" in entry["message"] for entry in own_summary)

@@ -67,6 +67,22 @@ def test_api_searches_the_catalogue_with_facets(client: TestClient) -> None:
     assert "spend" in [d["name"] for d in found["datasets"]]
     by_org = client.get("/api/v1/datasets", params={"organisation": "Hyndburn"}).json()
     assert [d["name"] for d in by_org["datasets"]] == ["spend"]
+    [type_name] = body["facets"]["organisation_type"]
+    by_type = client.get("/api/v1/datasets", params={"organisation_type": type_name}).json()
+    assert [d["name"] for d in by_type["datasets"]] == ["spend"]
+    by_code = client.get("/api/v1/datasets", params={"organisation_type": "london-borough"})
+    assert by_code.json()["count"] == 0
+
+
+def test_api_estimates_each_download_size_from_a_sample(client: TestClient) -> None:
+    # Issue 4: the dataset page lists every download with its size.
+    body = client.get("/api/v1/datasets/spend").json()
+    sizes = body["download_sizes"]
+    assert set(sizes) == set(body["links"]["downloads"]) == {"csv", "json", "parquet"}
+    for fmt in sizes:
+        actual = len(client.get(f"/api/v1/datasets/spend/records.{fmt}").content)
+        assert 0.5 * actual <= sizes[fmt] <= 2 * actual, (fmt, sizes[fmt], actual)
+    assert client.get("/api/v1/datasets/fraud").json()["download_sizes"] is None
 
 
 def test_api_describes_a_dataset_with_coverage(client: TestClient) -> None:

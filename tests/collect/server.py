@@ -100,6 +100,25 @@ def slow(seconds: float, then: Route) -> Route:
     return route
 
 
+def dripping(every: float) -> Route:
+    """A body sent one byte at a time, each a little sooner than a read would time out."""
+
+    def route(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/csv")
+        request.send_header("Content-Length", "100000")
+        request.end_headers()
+        try:
+            for _ in range(100_000):
+                request.wfile.write(b"x")
+                request.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            return
+
+    return route
+
+
 def endless(request: BaseHTTPRequestHandler) -> None:
     """A body that never ends (chunked, no length)."""
     request.send_response(200)

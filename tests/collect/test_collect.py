@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from localdata.collect import collector
 from localdata.collect.fetch import Fetcher
-from localdata.collect.sources import Attempt, add_source, attempt_log
+from localdata.collect.sources import Attempt, add_source, attempt_log, record_result
 from localdata.collect.status import sources_with_status
 from localdata.collect.tables import sources
 from localdata.errors import UsageError
@@ -21,6 +22,7 @@ from tests.collect.server import (
     BROKEN,
     MARCH,
     SourceServer,
+    dripping,
     endless,
     failing_then,
     file,
@@ -73,6 +75,23 @@ def test_collect_same_bytes_is_unchanged_and_not_published_again(
         assert queue.counts(conn)["queued"] == 2  # one publish job per new file, none for unchanged
     status = sources_with_status(library)[0].status
     assert status.state == "working"
+
+
+def test_collect_checks_again_a_file_whose_check_never_finished(
+    library: Library, fetcher: Fetcher, server: SourceServer
+) -> None:
+    # Issue 5: after a fault on our side, the same bytes must not count as "unchanged".
+    url = server.serve("/spend.csv", file(MARCH.encode()))
+    add_source(library, "spend", HYNDBURN, url)
+    source = sources_with_status(library)[0].source
+    first = collector.collect(library, fetcher, source.id)
+    with library.database.transaction() as conn:
+        record_result(conn, first.id, submission_id=None, error="A fault on our side.")
+    assert sources_with_status(library)[0].status.state == "failing"
+    again = collector.collect(library, fetcher, source.id)
+    assert (again.outcome, again.resource) == ("new", first.resource)
+    assert collector.publish(library, again.id).submission_status == "published"
+    assert sources_with_status(library)[0].status.state == "working"
 
 
 @pytest.mark.parametrize("validator", ["etag", "last-modified"])
@@ -133,6 +152,22 @@ def test_collect_times_out_a_slow_server(library: Library, server: SourceServer)
     fetcher.close()
     assert summary(attempt) == ("failed", None, None)
     assert attempt.error and "did not answer within 0.3 seconds" in attempt.error
+
+
+def test_collect_stops_a_server_that_drips_its_file_at_the_total_timeout(
+    library: Library, server: SourceServer
+) -> None:
+    # Issue 5: every read arrives within the read timeout, but the file never finishes.
+    settings = collect_settings(
+        library.settings, collect_timeout=0.5, collect_total_timeout=1.0, collect_retries=0
+    )
+    fetcher = Fetcher(settings)
+    started = time.monotonic()
+    attempt = collect(library, fetcher, server.serve("/spend.csv", dripping(0.05)))
+    fetcher.close()
+    assert summary(attempt) == ("failed", None, None)
+    assert attempt.error and "took longer than 1 seconds" in attempt.error
+    assert time.monotonic() - started < 5
 
 
 def test_collect_stops_an_endless_file_at_the_size_limit(

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from localdata.app import create_app
 from localdata.settings import Settings
 from localdata.store.library import Library
+from tests.access.test_access_api import bearer, user_key
 from tests.cli.test_check_command import run_cli
 from tests.collect.conftest import collect_settings
 from tests.collect.server import BROKEN, MARCH, SourceServer, file
@@ -24,12 +25,24 @@ def open_library(settings: Settings) -> Iterator[Library]:
     found.close()
 
 
-def test_api_registering_a_source_is_closed_without_open_submissions(library: Library) -> None:
+def test_api_registering_a_source_needs_a_publisher_of_that_organisation(
+    library: Library, server: SourceServer
+) -> None:
+    # Issue 6: without open submissions, only a publisher of the organisation registers one.
     client = TestClient(create_app(library.settings, library))
-    body = {"dataset": "spend", "organisation": "E07000120", "url": "https://example.org/a.csv"}
-    response = client.post("/api/v1/sources", json=body)
-    assert response.status_code == 403
-    assert response.headers["content-type"] == "application/problem+json"
+    url = server.serve("/spend.csv", file(MARCH.encode()))
+    body = {"dataset": "spend", "organisation": "E07000120", "url": url}
+    anonymous = client.post("/api/v1/sources", json=body)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"] == "application/problem+json"
+    elsewhere = bearer(user_key(library, "local-authority:BUN", "publisher", ["publish"]))
+    assert client.post("/api/v1/sources", json=body, headers=elsewhere).status_code == 403
+    viewer = bearer(user_key(library, HYNDBURN, "viewer", ["read", "publish"]))
+    assert client.post("/api/v1/sources", json=body, headers=viewer).status_code == 403
+    publisher = bearer(user_key(library, HYNDBURN, "publisher", ["publish"]))
+    created = client.post("/api/v1/sources", json=body, headers=publisher)
+    assert created.status_code == 201, created.text
+    assert created.json()["source"]["organisation"] == HYNDBURN
 
 
 def test_api_registers_a_source_and_shows_its_status_and_log(

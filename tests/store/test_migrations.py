@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 
 import localdata.access.tables  # noqa: F401  # users, keys, agreements and the audit log
 from localdata.collect import tables as _sources_tables  # noqa: F401  # sources, attempts
+from localdata.events import tables as _events_tables  # noqa: F401  # outbox, webhooks
 from localdata.jobs import tables as _jobs_tables  # noqa: F401  # defines the jobs table
 from localdata.settings import Settings
 from localdata.store import metadata
@@ -29,6 +30,8 @@ TABLES = {"resources", "submissions", "submission_issues"}
 TABLES |= {"sources", "collection_attempts", "jobs"}
 TABLES |= {"users", "identities", "memberships", "api_keys", "dataset_access", "agreements"}
 TABLES |= {"audit_entries", "audit_records", "audit_checkpoints"}
+TABLES |= {"events", "webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
+TABLES |= {"overdue_marks"}
 
 
 @pytest.fixture

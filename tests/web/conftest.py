@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from localdata.access.demo import set_up_sharing_demo
 from localdata.app import create_app
 from localdata.demo import load_demo
 from localdata.settings import Settings
@@ -73,21 +74,23 @@ def browser_ready() -> None:
 
 @pytest.fixture(scope="session")
 def demo_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
-    """A library with the demo data of three councils, which lets anyone publish."""
+    """The demo data of three councils, which lets anyone publish, and the sharing demo."""
     folder = tmp_path_factory.mktemp("web") / "data"
     settings = Settings(
         env="test", data_dir=folder, open_submissions=True, max_upload_bytes=UPLOAD_LIMIT
     )
     library = Library(settings)
     load_demo(library, organisations=3, today=dt.date.today())
+    set_up_sharing_demo(library)  # a restricted dataset, its agreement and councils' users
     yield library
     library.close()
 
 
 @pytest.fixture(scope="session")
 def base_url(browser_ready: None, demo_library: Library) -> Iterator[str]:
-    """The address of a real server over the demo library."""
-    app = create_app(demo_library.settings, demo_library)
+    """The address of a real server over the demo library, with the development sign-in."""
+    development = {"env": "development", "dev_sign_in": True}
+    app = create_app(demo_library.settings.model_copy(update=development), demo_library)
 
     @app.get("/test-only/fail")
     def fail() -> None:

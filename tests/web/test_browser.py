@@ -82,8 +82,11 @@ def test_web_journey_finds_filters_downloads_and_follows_provenance(
     page.get_by_role("button", name="Apply filters").click()
     assert "amount__gt=500" in page.url
     assert "Amount is more than 500" in page.inner_text("main")
-    amounts = page.locator("tbody tr td.govuk-table__cell--numeric").all_inner_texts()
-    assert amounts
+    headers = [h.strip() for h in page.locator("main thead th").all_inner_texts()]
+    column = next(i for i, h in enumerate(headers, start=1) if h.startswith("Amount"))
+    amounts = page.locator(f"main tbody tr > :nth-child({column})").all_inner_texts()
+    values = [float(a.replace(",", "").replace("£", "")) for a in amounts]
+    assert values and min(values) > 500 and values == sorted(values, reverse=True)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
@@ -146,14 +149,18 @@ def test_web_check_journey_works_by_keyboard_alone(page: Any, tmp_path: Path) ->
     _tab_to(page, "#file")
     page.locator("#file").set_input_files(str(upload))  # the file chooser is the system's
     _tab_to(page, "form button.govuk-button")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/check")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Check results for march.csv"
+    screenshot(page, "check-results-keyboard")
+    assert axe_violations(page) == []
     _tab_to(page, "a[download]")
     _tab_to(page, "form button.govuk-button")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "File published"
+    screenshot(page, "published")
+    assert axe_violations(page) == []
 
 
 def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
@@ -222,3 +229,103 @@ def test_web_upload_over_the_limit_gets_the_file_too_large_page(page: Any, tmp_p
     assert page.locator("h1").inner_text() == "The file is too large"
     screenshot(page, "file-too-large")
     assert axe_violations(page) == []
+
+
+# Issue 6: restricted data, agreements and the audit log, as an anonymous visitor and signed in
+# (through the development sign-in, which sets the real session cookie) as the sharing demo's
+# councils' users: Burnley provides, Hyndburn and Pendle receive, Lancashire has no agreement.
+AGREEMENT = "/agreements/burnley-homelessness-prevention"
+SHARING_PAGES = {
+    "restricted-dataset": ("/datasets/homelessness-cases", None, 200),
+    "agreements": ("/agreements", None, 200),
+    "agreement": (AGREEMENT, None, 200),
+    "agreement-officer": (AGREEMENT, "ig@bun.example", 200),
+    "agreement-form": ("/agreements/new", "ig@bun.example", 200),
+    "restricted-dataset-receiver": ("/datasets/homelessness-cases", "analyst@hyn.example", 200),
+    "restricted-records-receiver": (
+        "/datasets/homelessness-cases/records",
+        "analyst@hyn.example",
+        200,
+    ),
+    "no-agreement": ("/datasets/homelessness-cases/records", "analyst@lan.example", 403),
+    "audit": ("/audit", "ig@bun.example", 200),
+}
+
+
+def sign_in(page: Any, email: str, then: str) -> None:
+    """Sign in through the development sign-in, and go on to ``then``."""
+    page.goto(f"/auth/dev?next={then}")
+    page.get_by_label("Email address or user id").fill(email)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("name", SHARING_PAGES)
+def test_web_sharing_page_has_no_accessibility_violations(page: Any, name: str) -> None:
+    url, user, expected = SHARING_PAGES[name]
+    if user:
+        sign_in(page, user, "/")
+        assert "Signed in as" in page.inner_text("header")
+    response = page.goto(url)
+    assert response.status == expected
+    if user is None:
+        assert not response.headers.get("set-cookie")
+        assert not page.context.cookies()
+    screenshot(page, name)
+    assert axe_violations(page) == []
+
+
+def test_web_restricted_dataset_explains_then_shows_a_receiver_its_share(page: Any) -> None:
+    page.goto("/datasets/homelessness-cases")
+    main = page.inner_text("main")
+    assert "This dataset is restricted" in main and "Burnley" in main
+    page.get_by_role("link", name="Sign in", exact=True).first.click()
+    page.get_by_label("Email address or user id").fill("analyst@hyn.example")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/datasets/homelessness-cases")
+    main = page.inner_text("main")
+    assert "This dataset is restricted" not in main
+    assert "Postcode" not in main and "Support needs" not in main  # not shared
+    connections = page.locator("#records ~ div table tbody tr").count()
+    assert connections > 0
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    assert "Sign in" in page.inner_text("header")
+    assert not [c for c in page.context.cookies() if c["name"] == "localdata_session"]
+
+
+def test_web_agreement_form_shows_what_to_fix(page: Any) -> None:
+    sign_in(page, "ig@bun.example", "/agreements/new")
+    page.get_by_label("Title", exact=True).fill("Burnley shares more")
+    page.get_by_label("Short name", exact=True).fill("Not A Slug")
+    page.get_by_role("button", name="Propose the agreement").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a short name of 2 to 63 lower-case letters" in summary.inner_text()
+    screenshot(page, "agreement-form-errors")
+    assert axe_violations(page) == []
+
+
+def test_web_audit_shows_who_read_a_record(browser: Any, base_url: str) -> None:
+    reader = browser.new_context(base_url=base_url).new_page()
+    sign_in(reader, "analyst@hyn.example", "/datasets/homelessness-cases/records")
+    link = reader.locator("tbody tr").first.get_by_role("link")
+    href = link.get_attribute("href")
+    link.click()
+    assert "Where it came from" in reader.inner_text("main")
+    record = href.split("/records/", 1)[1].replace("%3A", ":")
+    reader.context.close()
+
+    officer = browser.new_context(base_url=base_url).new_page()
+    sign_in(officer, "ig@bun.example", "/audit")
+    log = officer.inner_text("main")
+    assert "hyn analyst (analyst@hyn.example)" in log and "Read" in log
+    officer.get_by_label("Dataset").select_option("homelessness-cases")
+    officer.get_by_label("Record").fill(record)
+    officer.get_by_role("button", name="Find who read it").click()
+    main = officer.inner_text("main")
+    assert "hyn analyst (analyst@hyn.example)" in main
+    assert "burnley-homelessness-prevention" in main and "Nobody has read" not in main
+    screenshot(officer, "audit-record")
+    assert axe_violations(officer) == []
+    officer.context.close()

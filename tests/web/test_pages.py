@@ -72,8 +72,10 @@ def test_web_page_renders_without_cookies(client: TestClient, path: str, text: s
 def test_web_dataset_page_shows_coverage_downloads_history_and_chart(client: TestClient) -> None:
     html = client.get("/datasets/spend").text
     assert "1 whose latest file has something to fix" in html
-    for fmt in ("csv", "json", "geojson", "parquet"):
+    for fmt in ("csv", "json", "parquet"):
         assert f'href="/api/v1/datasets/spend/records.{fmt}"' in html
+    assert "records.geojson" not in html  # spend has no geometry
+    assert html.count("(about ") == 3
     assert '<title id="publishing-chart-title">' in html
     assert "april.csv" in html and "march.csv" in html
     assert "curl 'http://testserver/api/v1/datasets/spend'" in html
@@ -181,10 +183,16 @@ def test_web_check_shows_issues_then_gives_the_fixed_file_and_publishes(
     assert "1000.00" in csv
 
     publish = re.search(r'action="(/check/[0-9a-f]{64}/publish)"', html)
-    assert publish is not None
+    key = re.search(r'name="key" value="([0-9a-f]+)"', html)
+    assert publish is not None and key is not None
     done = client.post(
         publish.group(1),
-        data={"standard": "spend", "organisation": HYNDBURN, "filename": "may.csv"},
+        data={
+            "standard": "spend",
+            "organisation": HYNDBURN,
+            "filename": "may.csv",
+            "key": key.group(1),
+        },
     )
     assert done.status_code == 200 and "File published" in done.text
     assert library.versions("spend", HYNDBURN)[0].filename == "may.csv"
@@ -209,21 +217,35 @@ def test_web_check_refuses_an_oversize_upload_with_a_page(client: TestClient) ->
     assert "The file is too large" in response.text
 
 
-def test_web_publish_needs_open_submissions(library: Library) -> None:
+def test_web_publish_needs_a_publisher_without_open_submissions(library: Library) -> None:
+    # Issue 6: without open submissions, an anonymous visitor is asked to sign in.
     closed = library.settings.model_copy(update={"open_submissions": False})
-    client = TestClient(create_app(closed, library))
+    client = TestClient(create_app(closed, library), base_url="https://testserver")
     sha256, _ = library.lake.store_raw(MARCH.encode())
     library.settings = closed
     response = client.post(
         f"/check/{sha256}/publish", data={"standard": "spend", "organisation": HYNDBURN}
     )
-    assert response.status_code == 403
-    assert "Publishing is switched off" in response.text
+    assert response.status_code == 401
+    assert "Sign in first" in response.text and "set-cookie" not in response.headers
 
 
 def test_web_fixed_file_of_an_unknown_upload_is_not_found(client: TestClient) -> None:
     assert client.get(f"/check/{'a' * 64}/fixed.csv?standard=spend").status_code == 404
     assert client.get("/check/..%2F..%2Fetc/fixed.csv?standard=spend").status_code == 404
+
+
+def test_web_fixed_file_needs_the_key_its_results_page_gave(
+    client: TestClient, library: Library
+) -> None:
+    # Issue 4: a published file's fingerprint is public (its version names it), so the fixed
+    # file of a stored file must not be handed to whoever knows the fingerprint alone.
+    sha256 = library.versions("spend", HYNDBURN)[0].resource
+    url = f"/check/{sha256}/fixed.csv?standard=spend&organisation={HYNDBURN}"
+    assert client.get(url).status_code == 404
+    assert client.get(url + "&key=" + "0" * 32).status_code == 404
+    form = {"standard": "spend", "organisation": HYNDBURN, "key": "0" * 32}
+    assert client.post(f"/check/{sha256}/publish", data=form).status_code == 404
 
 
 def test_web_standard_template_and_example_files(client: TestClient) -> None:

@@ -4,10 +4,16 @@ The uploaded file is kept by its content (sha256) beside the lake, as publishing
 the fixed file can be downloaded and the file published afterwards without uploading it again
 and without cookies: the page's links and forms carry the fingerprint, the standard, the
 organisation and the file's name.
+
+They also carry an upload key, an HMAC of the fingerprint that only the results page hands
+out. Fingerprints are public (a version names its file's), so without the key anybody could
+ask for the "fixed file" of a published, perhaps restricted, file and read it round the gate.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Annotated, Any
 
@@ -16,13 +22,14 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from localdata.api.check import read_limited
-from localdata.api.deps import LibraryDep
+from localdata.api.deps import LibraryDep, request_principal, require_publisher
 from localdata.errors import FileTooLarge, LocalDataError, UsageError, VersionNotFound
 from localdata.ingest.issues import Severity
 from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
 from localdata.store.library import Library
 from localdata.web.templates import render
+from localdata.web.visitor import check_form_token
 
 router = APIRouter(include_in_schema=False)
 ISSUES_SHOWN = 200  # per severity; the counts are always complete
@@ -74,9 +81,10 @@ def fixed_file(
     standard: Annotated[str, Query(max_length=200)],
     organisation: Annotated[str, Query(max_length=500)] = "",
     filename: Annotated[str, Query(max_length=500)] = "upload.csv",
+    key: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """The checked file as the standard wants it: its fields, in order, harmonised."""
-    _known(library, sha256)
+    _known(library, sha256, key)
     values = {"standard": standard, "organisation": organisation}
     report = _check(library, sha256, _safe_name(filename), values, keep_table=True)
     table = report.table
@@ -101,16 +109,24 @@ async def publish(
     standard: Field,
     organisation: Field,
     filename: Field = "upload.csv",
+    key: Field = "",
+    csrf: Annotated[str | None, Form(max_length=200)] = None,
 ) -> HTMLResponse:
-    """Publish a checked file, when this library lets anyone publish."""
-    _known(library, sha256)
-    if not library.settings.open_submissions:
-        return render(request, "published.html", {"done": None, "closed": True}, status_code=403)
+    """Publish a checked file: a publisher of the organisation, or anyone in a demo library.
+
+    A signed-in publisher's form carries the session's CSRF token; anonymous publishing is
+    only for a library with open submissions (see ``localdata.web.visitor``).
+    """
+    check_form_token(request, csrf)
+    principal = request_principal(request)
+    org = library.organisation(organisation)
+    require_publisher(library, principal, org)
+    _known(library, sha256, key)
     done = await run_in_threadpool(
         library.publish,
         library.lake.raw_path(sha256),
         standard,
-        organisation,
+        org,
         filename=_safe_name(filename),
     )
     return render(
@@ -118,7 +134,6 @@ async def publish(
         "published.html",
         {
             "done": done,
-            "closed": False,
             "organisation": library.register.get(done.submission.organisation),
             "standard": library.standards.get(standard),
         },
@@ -198,6 +213,10 @@ def _results(
         }
         for severity in Severity
     ]
+    organisation = library.organisation(values["organisation"])
+    may_publish = library.settings.open_submissions or (
+        request_principal(request).can_publish(organisation)
+    )
     return render(
         request,
         "check_results.html",
@@ -205,17 +224,28 @@ def _results(
             "report": report,
             "groups": groups,
             "sha256": sha256,
+            "upload_key": upload_key(library, sha256),
             "filename": filename,
             "values": values,
-            "organisation": library.register.get(library.organisation(values["organisation"])),
-            "can_publish": library.settings.open_submissions and not report.must_fix,
-            "open_submissions": library.settings.open_submissions,
+            "organisation": library.register.get(organisation),
+            "can_publish": may_publish and not report.must_fix,
+            "may_publish": may_publish,
         },
     )
 
 
-def _known(library: Library, sha256: str) -> None:
-    if not SHA256.fullmatch(sha256) or not library.lake.raw_path(sha256).exists():
+def upload_key(library: Library, sha256: str) -> str:
+    """The key that proves the holder uploaded the file with this fingerprint for checking."""
+    purpose = hmac.new(library.cursor_key, b"check-upload", hashlib.sha256).digest()
+    return hmac.new(purpose, sha256.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _known(library: Library, sha256: str, key: str) -> None:
+    if (
+        not SHA256.fullmatch(sha256)
+        or not hmac.compare_digest(key.encode(), upload_key(library, sha256).encode())
+        or not library.lake.raw_path(sha256).exists()
+    ):
         raise VersionNotFound("There is no checked file with that fingerprint. Check it again.")
 
 

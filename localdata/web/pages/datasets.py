@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from localdata.api.deps import LibraryDep
+from localdata.api.deps import LibraryDep, request_principal
+from localdata.errors import Forbidden, NotSignedIn
 from localdata.store.catalogue import describe_dataset, search_datasets
 from localdata.store.metadata import Submission
 from localdata.web.charts import BarChart, bar_chart, cumulative_by_month, month_label, months_back
+from localdata.web.restricted import agreements_of, visible_fields
 from localdata.web.templates import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,11 +33,17 @@ def search(
     standard: Text = None,
     region: Text = None,
     organisation: Text = None,
+    organisation_type: Text = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """Search the catalogue, with facets and pages."""
     found = search_datasets(
-        library, q or None, standard or None, organisation or None, region or None
+        library,
+        q or None,
+        standard or None,
+        organisation or None,
+        region or None,
+        organisation_type or None,
     )
     pages = max(1, math.ceil(found["count"] / PER_PAGE))
     shown = found["datasets"][(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -47,7 +55,12 @@ def search(
             "found": found,
             "shown": shown,
             "q": q or "",
-            "filters": {"standard": standard, "region": region, "organisation": organisation},
+            "filters": {
+                "standard": standard,
+                "region": region,
+                "organisation": organisation,
+                "organisation_type": organisation_type,
+            },
             "params": params,
             "page": page,
             "pages": pages,
@@ -58,17 +71,37 @@ def search(
 
 @router.get("/datasets/{name}", response_class=HTMLResponse)
 def dataset(request: Request, name: str, library: LibraryDep) -> HTMLResponse:
-    """A dataset: what it is, who publishes it, its records, downloads, history and a chart."""
+    """A dataset: what it is, who publishes it, its records, downloads, history and a chart.
+
+    The records are read as the visitor, through the gate. A dataset that is not open shows an
+    anonymous visitor what it is and how access is governed instead of its records (without
+    reading them, so nothing is refused or audited); a signed-in user the gate refuses sees
+    why, naming the agreement that is missing.
+    """
+    principal = request_principal(request)
     info = describe_dataset(library, name)
-    preview = library.page(name, [("_size", str(PREVIEW_ROWS))])
+    standard = library.standards.get(name)
+    level = library.access.level(standard.name)
+    preview, refusal = None, None
+    if level != "open" and not principal.signed_in:
+        refusal = "sign-in"
+    else:
+        try:
+            preview = library.page(name, [("_size", str(PREVIEW_ROWS))], principal=principal)
+        except (NotSignedIn, Forbidden) as error:
+            refusal = error.message
     versions = library.versions(name)
     return render(
         request,
         "dataset.html",
         {
             "dataset": info,
-            "standard": library.standards.get(name),
+            "standard": standard,
+            "level": level,
             "preview": preview,
+            "visible": visible_fields(standard, preview.records) if preview else [],
+            "refusal": refusal,
+            "agreements": agreements_of(library, standard.name) if level == "restricted" else [],
             "chart": publishing_chart(info["title"], versions, dt.date.today()),
             "base_url": str(request.base_url).rstrip("/"),
         },

@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from localdata.api.deps import LibraryDep
-from localdata.errors import UsageError
+from localdata.api.deps import LibraryDep, request_principal
+from localdata.errors import Forbidden, UsageError
 from localdata.standards.model import Datatype, Standard
+from localdata.store.exports import download_formats
 from localdata.store.library import Library
 from localdata.store.query import OPERATORS, Page
 from localdata.store.record import find_record
+from localdata.web.restricted import refused, visible_fields
 from localdata.web.templates import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +40,10 @@ def records(request: Request, name: str, library: LibraryDep) -> Response:
 
     The filter form's answers are redirected to the same query string the API takes
     (``?amount__gt=500&_sort=-amount``), so the address can be shared and used with the API.
+    Records are read as the visitor, through the gate: a refusal is an error page that says
+    what is missing.
     """
+    principal = request_principal(request)
     standard = library.standards.get(name)
     pairs = list(request.query_params.multi_items())
     params = api_params(pairs)
@@ -46,7 +51,11 @@ def records(request: Request, name: str, library: LibraryDep) -> Response:
         return RedirectResponse(f"/datasets/{standard.name}/records{_query(params)}", 303)
     error = None
     try:
-        page = library.page(standard.name, [*params, ("_size", str(PAGE_SIZE))])
+        page = library.page(
+            standard.name, [*params, ("_size", str(PAGE_SIZE))], principal=principal
+        )
+    except Forbidden as denied:
+        return refused(request, library, standard.name, denied)
     except UsageError as found:
         page, error = Page([], None, 0, True), found.message
     organisations = library.organisations_in(standard.name)
@@ -55,6 +64,7 @@ def records(request: Request, name: str, library: LibraryDep) -> Response:
         "records.html",
         {
             "standard": standard,
+            "columns": visible_fields(standard, page.records),
             "page": page,
             "error": error,
             "params": params,
@@ -63,6 +73,7 @@ def records(request: Request, name: str, library: LibraryDep) -> Response:
             "operators": OPERATOR_TEXT,
             "sort": next((v for k, v in params if k == "_sort"), None),
             "api_query": _query([p for p in params if p[0] != "_next"]),
+            "formats": download_formats(standard),
             "base_url": str(request.base_url).rstrip("/"),
         },
         status_code=400 if error else 200,
@@ -107,7 +118,11 @@ def record(
     request: Request, name: str, organisation: str, resource: str, row: int, library: LibraryDep
 ) -> HTMLResponse:
     """One record: every field, where it came from, and its values in earlier versions."""
-    history = find_record(library, name, organisation, resource, row)
+    principal = request_principal(request)
+    try:
+        history = find_record(library, name, organisation, resource, row, principal=principal)
+    except Forbidden as denied:
+        return refused(request, library, name, denied)
     standard = library.standards.get(name)
     org = library.register.get(history.record["organisation"])
     return render(
