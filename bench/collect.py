@@ -79,6 +79,9 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+MOST_SECONDS = 900  # one run of the workers; past it something is wrong
+
+
 def scoped_url(url: str, schema: str) -> str:
     """The URL with connections using ``schema``."""
     scoped = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
@@ -113,11 +116,17 @@ def run(workers: int, sources: int, rows: int, url: str, files: Path) -> float:
         started = time.monotonic()
         for n in range(sources):
             add_source(library, "spend", councils[n], f"{base}/{n}.csv")
+        deadline = started + MOST_SECONDS
         while True:
             with library.database.transaction() as conn:
                 counts = queue.counts(conn)
             if counts["done"] + counts["failed"] >= 2 * sources:
                 break
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise SystemExit(
+                    f"{workers} workers: stopped waiting with jobs {dict(counts)} "
+                    f"(a worker exited, or {MOST_SECONDS} s passed)"
+                )
             time.sleep(0.05)
         elapsed = time.monotonic() - started
         with library.database.transaction() as conn:

@@ -148,11 +148,12 @@ def publish(library: Library, organisation: str, seed: int) -> dt.datetime:
         return conn.execute(sa.select(sa.func.max(events.c.time))).scalar_one()
 
 
-def wait_for(receivers: Receivers, expected: int, seconds: float) -> None:
-    """Wait until ``expected`` verified deliveries arrived, or ``seconds`` pass."""
+def wait_for(receivers: Receivers, expected: int, seconds: float) -> bool:
+    """Wait until ``expected`` verified deliveries arrived (True), or ``seconds`` pass (False)."""
     deadline = time.monotonic() + seconds
     while receivers.received() < expected and time.monotonic() < deadline:
         time.sleep(0.01)
+    return receivers.received() >= expected
 
 
 def latencies(receivers: Receivers, library: Library, since: int) -> list[float]:
@@ -166,8 +167,10 @@ def latencies(receivers: Receivers, library: Library, since: int) -> list[float]
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The value below which ``share`` of the values lie."""
+    """The value below which ``share`` of the values lie (NaN for no values)."""
     ordered = sorted(values)
+    if not ordered:
+        return float("nan")
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
@@ -217,9 +220,11 @@ def main() -> int:
             f"{library.database.engine.dialect.name}",
             file=sys.stderr,
         )
+        missing = 0
         for n, org in enumerate(orgs[: args.events]):
             publish(library, org, n)
-            wait_for(receivers, (n + 1) * args.subscribers, 60)
+            if not wait_for(receivers, (n + 1) * args.subscribers - missing, 60):
+                missing = (n + 1) * args.subscribers - receivers.received()
             time.sleep(args.gap)
         spaced = latencies(receivers, library, 0)
         with library.database.engine.connect() as conn:
@@ -229,12 +234,13 @@ def main() -> int:
         for n, org in enumerate(orgs[args.events :]):
             publish(library, org, 1000 + n)
         expected = already + args.events * args.subscribers
-        wait_for(receivers, expected, 300)
+        if not wait_for(receivers, expected, 300):
+            missing += expected - receivers.received()
         with receivers.lock:
-            last = max(at for times in receivers.arrivals.values() for at in times)
+            last = max((at for times in receivers.arrivals.values() for at in times), default=0)
         burst = latencies(receivers, library, before_burst)
         delivered = receivers.received() - already
-        per_second = delivered / (last - started)
+        per_second = delivered / (last - started) if last > started else 0.0
     finally:
         stop.set()
         for thread in threads:
@@ -248,11 +254,13 @@ def main() -> int:
                 conn.execute(sa.schema.DropSchema(schema, cascade=True))
     print(f"publishes one at a time: {len(spaced)} deliveries")
     print(f"  p50 {percentile(spaced, 0.5):.3f} s, p99 {percentile(spaced, 0.99):.3f} s")
-    print(f"  mean {statistics.mean(spaced):.3f} s, max {max(spaced):.3f} s")
+    if spaced:
+        print(f"  mean {statistics.mean(spaced):.3f} s, max {max(spaced):.3f} s")
     print(f"burst of {args.events} publishes: {delivered} deliveries, {per_second:.0f} a second")
     print(f"  p50 {percentile(burst, 0.5):.3f} s, p99 {percentile(burst, 0.99):.3f} s")
     print(f"bad signatures: {receivers.bad}")
-    return 0
+    print(f"deliveries that never arrived: {missing}")
+    return 1 if missing or receivers.bad else 0
 
 
 if __name__ == "__main__":
