@@ -10,7 +10,12 @@ from pydantic import BaseModel
 
 from localdata.access.model import Level
 from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, PurposeDep, SignedInDep
-from localdata.store.catalogue import describe_dataset, search_datasets, version_dict
+from localdata.store.catalogue import (
+    describe_dataset,
+    headline_figures,
+    search_datasets,
+    version_dict,
+)
 from localdata.store.jsonld import catalogue_jsonld, dataset_jsonld
 
 router = APIRouter(tags=["datasets"], responses=PROBLEMS)
@@ -41,6 +46,12 @@ def get_datasets(
 ) -> dict[str, Any]:
     """Search the catalogue, with counts by standard, organisation type and region."""
     return search_datasets(library, q, standard, organisation, region, organisation_type)
+
+
+@router.get("/figures")
+def get_figures(library: LibraryDep) -> dict[str, Any]:
+    """Headline figures: organisations publishing, datasets published, rows, last update."""
+    return headline_figures(library)
 
 
 @router.get("/catalog.jsonld", response_class=JSONLDResponse)

@@ -1,13 +1,15 @@
-"""Standards in the JSON API: list, describe and export as Table Schema."""
+"""Standards in the JSON API: list, describe, export as Table Schema, and files to start from."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from localdata.api.deps import PROBLEMS
 from localdata.standards.catalogue import StandardCatalogue
+from localdata.standards.files import example_csv, template_csv
 from localdata.standards.model import Standard
 from localdata.standards.tableschema import export_table_schema
 
@@ -33,6 +35,8 @@ def _summary(standard: Standard) -> dict[str, Any]:
         "links": {
             "self": f"/api/v1/standards/{standard.name}",
             "table_schema": f"/api/v1/standards/{standard.name}/table-schema.json",
+            "template": f"/api/v1/standards/{standard.name}/template.csv",
+            "example": f"/api/v1/standards/{standard.name}/example.csv",
         },
     }
 
@@ -54,3 +58,33 @@ def get_standard(name: str, catalogue: CatalogueDep) -> dict[str, Any]:
 def get_table_schema(name: str, catalogue: CatalogueDep) -> dict[str, Any]:
     """One standard as a Frictionless Table Schema."""
     return export_table_schema(catalogue.get(name))
+
+
+@router.get(
+    "/standards/{name}/template.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "An empty CSV template."}},
+)
+def get_template(name: str, catalogue: CatalogueDep) -> Response:
+    """An empty CSV with the standard's field names as its header."""
+    return standard_file(catalogue.get(name), "template")
+
+
+@router.get(
+    "/standards/{name}/example.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "A one-row example CSV."}},
+)
+def get_example(name: str, catalogue: CatalogueDep) -> Response:
+    """A CSV with the header and one row of the standard's example values."""
+    return standard_file(catalogue.get(name), "example")
+
+
+def standard_file(standard: Standard, kind: str) -> Response:
+    """The standard's template or example CSV as a download (the web pages serve it too)."""
+    body = template_csv(standard) if kind == "template" else example_csv(standard)
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{standard.name}-{kind}.csv"'},
+    )

@@ -66,6 +66,19 @@ def dataset_cards(library: Library) -> list[DatasetCard]:
     return cards
 
 
+def headline_figures(library: Library) -> dict[str, Any]:
+    """The library in four figures: organisations publishing, datasets, rows, last update."""
+    cards = dataset_cards(library)
+    published = [c.last_published for c in cards if c.last_published is not None]
+    names = [c.standard.name for c in cards if c.rows]
+    return {
+        "organisations_publishing": len({o for n in names for o in library.organisations_in(n)}),
+        "datasets_published": len(names),
+        "rows": sum(c.rows for c in cards),
+        "last_published": max(published).isoformat() if published else None,
+    }
+
+
 def search_datasets(
     library: Library,
     q: str | None = None,

@@ -34,6 +34,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/standards"): "open",
     ("GET", "/api/v1/standards/{name}"): "open",
     ("GET", "/api/v1/standards/{name}/table-schema.json"): "open",
+    ("GET", "/api/v1/standards/{name}/template.csv"): "open",
+    ("GET", "/api/v1/standards/{name}/example.csv"): "open",
+    ("GET", "/api/v1/figures"): "open",
     ("GET", "/api/v1/organisations"): "open",
     ("GET", "/api/v1/organisations/{organisation}"): "open",
     ("GET", "/api/v1/organisations/{organisation}/submissions"): "open",
@@ -45,7 +48,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/datasets/{name}/access"): "signed-in",
     ("GET", "/api/v1/datasets/{name}/versions"): "open",
     ("GET", "/api/v1/datasets/{name}/versions/{version}"): "open",
-    ("GET", "/api/v1/datasets/{name}/versions/{version}/issues"): "open",
+    ("GET", "/api/v1/datasets/{name}/versions/{version}/issues"): "open",  # values: own org
     ("GET", "/api/v1/datasets/{name}/versions/{version}/diff"): "gate",
     ("GET", "/api/v1/datasets/{name}/records"): "gate",
     ("GET", "/api/v1/datasets/{name}/records.{fmt}"): "gate",

@@ -248,6 +248,13 @@ def test_web_fixed_file_needs_the_key_its_results_page_gave(
     assert client.post(f"/check/{sha256}/publish", data=form).status_code == 404
 
 
+def test_web_home_figures_are_the_apis(client: TestClient) -> None:
+    figures = client.get("/api/v1/figures").json()
+    assert figures["organisations_publishing"] == 1 and figures["rows"] == 2
+    html = client.get("/").text
+    assert f'app-key-figure__number">{figures["rows"]}<' in html
+
+
 def test_web_standard_template_and_example_files(client: TestClient) -> None:
     template = client.get("/standards/spend/template.csv")
     assert template.headers["content-disposition"] == 'attachment; filename="spend-template.csv"'
@@ -255,6 +262,9 @@ def test_web_standard_template_and_example_files(client: TestClient) -> None:
     assert header.startswith("organisation,organisation-name,payment-date")
     example = client.get("/standards/spend/example.csv").text.splitlines()
     assert example[0] == header and len(example) == 2
+    for kind in ("template", "example"):  # the API serves the same files
+        api = client.get(f"/api/v1/standards/spend/{kind}.csv")
+        assert api.text == client.get(f"/standards/spend/{kind}.csv").text
 
 
 def test_web_unusable_address_is_a_page(client: TestClient) -> None:

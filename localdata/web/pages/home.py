@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from localdata.api.deps import LibraryDep
-from localdata.store.catalogue import DatasetCard, dataset_cards
+from localdata.store.catalogue import dataset_cards, headline_figures
 from localdata.web.templates import render
 
 router = APIRouter(include_in_schema=False)
@@ -14,17 +14,6 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, library: LibraryDep) -> HTMLResponse:
-    """The home page."""
-    cards = dataset_cards(library)
-    published = [c.last_published for c in cards if c.last_published is not None]
-    figures = {
-        "organisations": len({o for name in _names(cards) for o in library.organisations_in(name)}),
-        "datasets": sum(1 for c in cards if c.rows),
-        "rows": sum(c.rows for c in cards),
-        "last_published": max(published) if published else None,
-    }
-    return render(request, "home.html", {"cards": cards, "figures": figures})
-
-
-def _names(cards: list[DatasetCard]) -> list[str]:
-    return [c.standard.name for c in cards if c.rows]
+    """The home page: the same figures as ``/api/v1/figures``."""
+    context = {"cards": dataset_cards(library), "figures": headline_figures(library)}
+    return render(request, "home.html", context)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from localdata.api.deps import LibraryDep
-from localdata.standards.model import Standard
+from localdata.api.standards import standard_file
 from localdata.web.templates import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,23 +27,10 @@ def standard(request: Request, name: str, library: LibraryDep) -> HTMLResponse:
 @router.get("/standards/{name}/template.csv")
 def template(name: str, library: LibraryDep) -> Response:
     """An empty CSV with the standard's field names as its header."""
-    found = library.standards.get(name)
-    return _csv(found, [list(found.field_names)], f"{found.name}-template.csv")
+    return standard_file(library.standards.get(name), "template")
 
 
 @router.get("/standards/{name}/example.csv")
 def example(name: str, library: LibraryDep) -> Response:
     """A CSV with the header and one row of the standard's example values."""
-    found = library.standards.get(name)
-    rows = [list(found.field_names), [f.example for f in found.fields]]
-    return _csv(found, rows, f"{found.name}-example.csv")
-
-
-def _csv(standard: Standard, rows: list[list[str]], filename: str) -> Response:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return standard_file(library.standards.get(name), "example")
