@@ -10,9 +10,11 @@ from datetime import date
 
 import pytest
 import typer
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from localdata import check
+from localdata.app import create_app
 from localdata.cli.demo import demo_command
 from localdata.demo import DATASETS, assets, brownfield, load_demo, spend
 from localdata.demo.files import grid_reference
@@ -162,6 +164,10 @@ def test_load_demo_publishes_history_once(tmp_path) -> None:
     diff = library.diff(library.versions("spend", first.id)[0].id)
     assert diff.added and diff.removed and diff.changed
     versions = {dataset: len(library.versions(dataset)) for dataset in DATASETS}
+    # Issue 5: the demo registers a source served on 127.0.0.1, shown in the API.
+    listed = TestClient(create_app(library.settings, library)).get("/api/v1/sources").json()
+    [source] = listed["sources"]
+    assert source["url"].startswith("http://127.0.0.1:8001/") and source["dataset"] == "spend"
 
     again = load_demo(library, organisations=6, today=TODAY)
 
