@@ -238,6 +238,18 @@ def test_gate_never_returns_a_row_or_field_no_agreement_allows(
         return
     event("rows returned" if returned else "nothing returned")
     check(returned, originals, effective, drawn, purpose)
+    # And the gate is not merely cautious: every row an agreement allows comes back.
+    asked = None if door == "rows" else named  # ``rows`` takes no organisation filter
+    expected = {
+        key
+        for key, row in originals.items()
+        if (asked is None or row["organisation"] == asked)
+        and allowed_fields(row, effective, drawn, purpose) is not None
+    }
+    got = {(r["organisation"], r["_resource"], int(r["_row"])) for r in returned}
+    assert got == expected, (
+        f"{door}: missing {sorted(expected - got)[:3]}, extra {sorted(got - expected)[:3]}"
+    )
 
 
 def _through_api(
