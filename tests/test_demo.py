@@ -186,6 +186,10 @@ def test_demo_command_prints_a_line_per_dataset_and_the_totals(tmp_path) -> None
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert [line.split(":")[0] for line in lines] == [*DATASETS, "Total"]
-    assert lines[-1].startswith("Total: 1 organisations,")
+    assert [line.split(":")[0] for line in lines] == [*DATASETS, "Total", "Sharing demo"]
+    assert lines[-2].startswith("Total: 1 organisations,")
+    assert lines[-1].startswith("Sharing demo: homelessness-cases is restricted")
+    keys = dict(line.split("=", 1) for line in (tmp_path / "demo-keys.env").read_text().split())
+    assert set(keys) >= {"HYNDBURN_KEY", "PENDLE_KEY", "LANCASHIRE_KEY", "BURNLEY_IG_KEY"}
+    assert (tmp_path / "demo-keys.env").stat().st_mode & 0o077 == 0
     assert "already loaded" in again.output

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from localdata.cli.output import console, errors
+
+if TYPE_CHECKING:
+    from localdata.access.demo import SharingDemo
 
 
 def demo_command(
@@ -24,10 +28,14 @@ def demo_command(
 
     The files are generated in memory: monthly spend, brownfield land registers and land and
     building assets, with earlier versions, rejected files, councils that are overdue and
-    councils that have never published. Running it again on the same library changes nothing.
+    councils that have never published. It also sets up the sharing demo: a restricted
+    dataset (homelessness-cases) published by Burnley and shared with Hyndburn and Pendle,
+    with Lancashire refused, and writes the demo users' API keys to demo-keys.env in the
+    data folder. Running it again on the same library changes nothing.
 
     Example: localdata demo
     """
+    from localdata.access.demo import set_up_sharing_demo
     from localdata.cli.library import open_library
     from localdata.demo import load_demo
 
@@ -39,9 +47,10 @@ def demo_command(
                 )
         else:
             summary = load_demo(library, seed=seed, organisations=organisations)
+        sharing = set_up_sharing_demo(library)
+        keys = write_demo_keys(library.settings.data_dir, sharing) if sharing.keys else None
     if summary.already_loaded:
-        console.print("The demo is already loaded in this library, so nothing was changed.")
-        return
+        console.print("The demo's files are already loaded in this library.")
     for counts in summary.datasets:
         console.print(
             f"{counts.dataset}: {counts.organisations} organisations, {counts.published} "
@@ -49,8 +58,36 @@ def demo_command(
             f"{counts.rows:,} rows",
             markup=False,
         )
-    console.print(
-        f"Total: {summary.organisations} organisations, {summary.published} published, "
-        f"{summary.rejected} rejected, {summary.unchanged} unchanged, {summary.rows:,} rows",
-        markup=False,
-    )
+    if not summary.already_loaded:
+        console.print(
+            f"Total: {summary.organisations} organisations, {summary.published} published, "
+            f"{summary.rejected} rejected, {summary.unchanged} unchanged, {summary.rows:,} rows",
+            markup=False,
+        )
+    if keys is not None:
+        console.print(
+            f"Sharing demo: {sharing.dataset} is restricted under the agreement "
+            f"{sharing.agreement}; the demo users' API keys are in {keys}",
+            markup=False,
+        )
+
+
+def write_demo_keys(folder: Path, sharing: SharingDemo) -> Path:
+    """Write the sharing demo's keys as shell variables (``HYNDBURN_KEY=…``), readable by us only.
+
+    Keys are stored hashed and shown once; this file is that once, for a demo library only.
+    """
+    names = {
+        "local-authority:BUN": "BURNLEY",
+        "local-authority:HYN": "HYNDBURN",
+        "local-authority:PEN": "PENDLE",
+        "local-authority:LAN": "LANCASHIRE",
+    }
+    lines = [f"{names.get(org, org)}_KEY={key}" for org, key in sharing.keys.items()]
+    lines += [f"{names.get(org, org)}_IG_KEY={key}" for org, key in sharing.officer_keys.items()]
+    path = folder / "demo-keys.env"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial.chmod(0o600)
+    partial.replace(path)
+    return path
