@@ -131,7 +131,8 @@ class Access:
             return gate.decide(principal, standard, level, found, purpose, self.today(), own_rows)
         except LocalDataError as error:
             if level == "restricted":
-                self._record_denial(principal, standard.name, purpose, error)
+                providers = sorted(own_rows or ())
+                self._record_denial(principal, standard.name, purpose, error, providers)
             raise
 
     def require_readable(self, grant: gate.Grant, organisations: set[str]) -> None:
@@ -147,7 +148,7 @@ class Access:
             + ". Ask your information governance officer to agree one with "
             f"{', '.join(missing)}."
         )
-        self._record_denial(grant.principal, grant.dataset, grant.purpose, error)
+        self._record_denial(grant.principal, grant.dataset, grant.purpose, error, missing)
         raise error
 
     def today(self) -> date:
@@ -155,17 +156,26 @@ class Access:
         return datetime.now(UTC).date()
 
     def _record_denial(
-        self, principal: Principal, dataset: str, purpose: str | None, error: LocalDataError
+        self,
+        principal: Principal,
+        dataset: str,
+        purpose: str | None,
+        error: LocalDataError,
+        providers: Sequence[str] = (),
     ) -> None:
+        """Audit a refusal once for each organisation whose data was asked for, so each one's
+        information governance officer sees it (once, without one, when none has rows)."""
         with self.database.transaction() as conn:
-            self.log.append(
-                conn,
-                "read-denied",
-                actor=principal.actor,
-                dataset=dataset,
-                purpose=purpose,
-                details={"reason": error.message},
-            )
+            for organisation in providers or [None]:
+                self.log.append(
+                    conn,
+                    "read-denied",
+                    actor=principal.actor,
+                    organisation=organisation,
+                    dataset=dataset,
+                    purpose=purpose,
+                    details={"reason": error.message},
+                )
 
     def record_read(self, grant: gate.Grant, record_ids: Sequence[str], *, rows: int) -> None:
         """Audit a read of these records (``organisation/file/row``), one entry per provider."""

@@ -57,7 +57,11 @@ def test_gate_without_agreement_names_what_is_missing(library: Library) -> None:
         library.page("spend", [("organisation", "E10000017")], principal=member(PEN))
     with library.access.transaction() as conn:
         denied = audit.entries(conn, actions=["read-denied"])
-    assert [(e["actor"], e["dataset"]) for e in denied] == [("user:usr_test", "spend")] * 2
+    assert {(e["actor"], e["dataset"]) for e in denied} == {("user:usr_test", "spend")}
+    # Each refusal is logged for every council whose data was asked for, so their
+    # information governance officers see it: all three publishers, then LAN alone.
+    assert sorted(e["organisation"] for e in denied[1:]) == sorted([LAN, BUN, PEN])
+    assert denied[0]["organisation"] == LAN
 
 
 def test_gate_shares_only_the_agreed_fields_of_the_providers_rows(library: Library) -> None:
