@@ -165,8 +165,9 @@ class Access:
     ) -> None:
         """Audit a refusal once for each organisation whose data was asked for, so each one's
         information governance officer sees it (once, without one, when none has rows)."""
+        about: list[str | None] = [*providers] or [None]
         with self.database.transaction() as conn:
-            for organisation in providers or [None]:
+            for organisation in about:
                 self.log.append(
                     conn,
                     "read-denied",

@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from localdata.access import accounts
 from localdata.access.model import Principal
 from localdata.collect.fetch import FetchFailed, check_scheme
 from localdata.errors import NotSignedIn, UsageError
@@ -137,6 +138,8 @@ def create_subscription(
         "created_at": now(),
     }
     with library.database.transaction() as conn:
+        if channel == "email":
+            _check_own_address(conn, principal, str(values["email"]))
         live = sa.select(sa.func.count()).where(
             subscriptions.c.key_id == key_id, subscriptions.c.deleted_at.is_(None)
         )
@@ -144,6 +147,19 @@ def create_subscription(
             raise UsageError(f"A key may have at most {MOST_PER_KEY} subscriptions.")
         conn.execute(sa.insert(subscriptions).values(values))
         return _get(conn, key_id, str(values["id"])), secret
+
+
+def _check_own_address(conn: Connection, principal: Principal, email: str) -> None:
+    """Refuse email to any address but the key's own user's (signed in, so confirmed).
+
+    Otherwise anybody with a key could have the library email whoever they liked.
+    """
+    user = accounts.get_user(conn, principal.user_id) if principal.user_id else None
+    if user is None or (user.email or "").lower() != email.lower():
+        raise UsageError(
+            "Events can be emailed only to the address of the person the key belongs to. "
+            "Use a key of your own, made when signed in, and your own email address."
+        )
 
 
 def _check_target(url: str | None, email: str | None) -> str:

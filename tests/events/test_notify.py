@@ -18,6 +18,9 @@ from typing import Any
 import jwt
 import pytest
 
+from localdata.access import accounts, keys
+from localdata.access.model import Principal
+from localdata.errors import UsageError
 from localdata.events import webhooks
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -115,12 +118,39 @@ def emailing(settings: Settings, notify: tuple[FakeNotify, str]) -> Iterator[Lib
     library.close()
 
 
+ADDRESS = "data@hyndburn.example"
+
+
+def user_principal(library: Library, email: str = ADDRESS) -> Principal:
+    """The principal of a read key of a Hyndburn user with this email address."""
+    with library.access.transaction() as conn:
+        log = library.access.log
+        user = accounts.create_user(conn, log, name="Data team", email=email, actor="test")
+        accounts.grant_role(conn, log, user.id, HYNDBURN, "viewer", actor="test")
+        secret = keys.create_key(
+            conn, log, name="email", scopes=["read"], actor="test", user_id=user.id
+        )[1]
+    return library.access.key_principal(secret)
+
+
+def test_email_goes_only_to_the_address_of_the_keys_own_user(emailing: Library) -> None:
+    # Issue 7: otherwise any key holder could have the library email whoever they liked.
+    _, organisation_key = make_key(emailing)
+    with pytest.raises(UsageError, match="only to the address of the person the key belongs to"):
+        webhooks.create_subscription(emailing, organisation_key, email=ADDRESS)
+    principal = user_principal(emailing)
+    with pytest.raises(UsageError, match="only to the address"):
+        webhooks.create_subscription(emailing, principal, email="someone@else.example")
+    made, _ = webhooks.create_subscription(emailing, principal, email=ADDRESS.upper())
+    assert made.channel == "email"
+
+
 def test_email_subscription_sends_the_event_through_notify(
     emailing: Library, notify: tuple[FakeNotify, str]
 ) -> None:
     server, _ = notify
-    _, principal = make_key(emailing)
-    made, _ = webhooks.create_subscription(emailing, principal, email="data@hyndburn.example")
+    principal = user_principal(emailing)
+    made, _ = webhooks.create_subscription(emailing, principal, email=ADDRESS)
     with worker(emailing):
         publish(emailing, MARCH)
         wait_until(lambda: bool(server.emails) or bool(server.problems))
@@ -140,8 +170,8 @@ def test_email_refused_by_notify_is_logged_and_retried(
 ) -> None:
     server, _ = notify
     server.status = 400
-    _, principal = make_key(emailing)
-    made, _ = webhooks.create_subscription(emailing, principal, email="data@hyndburn.example")
+    principal = user_principal(emailing)
+    made, _ = webhooks.create_subscription(emailing, principal, email=ADDRESS)
     with worker(emailing):
         publish(emailing, MARCH)
         wait_until(lambda: len(server.emails) >= 2)
