@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 ASSETS := localdata/web/static/govuk/govuk-frontend.min.css
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
@@ -48,8 +49,19 @@ unit: install browser
 
 test: lint typecheck unit
 
-bench: install
+# Every benchmark, each beside its peers (Frictionless, Datasette); see bench/README.md.
+# bench/api.py and bench/web.py share one 10,000,000-row dataset, built once into bench/out/.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/web.py
+	$(BIN)/python bench/collect.py
+	$(BIN)/python bench/access.py
+	$(BIN)/python bench/events.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache node_modules localdata/web/static/govuk

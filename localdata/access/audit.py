@@ -170,10 +170,10 @@ class AuditLog:
             "records": records,
             "details": dict(details or {}),
         }
-        conn.execute(sa.insert(audit_entries).values(_columns(entry)))
+        conn.execute(_INSERT_ENTRY, _columns(entry))
         if records:
             conn.execute(
-                sa.insert(audit_records),
+                _INSERT_RECORDS,
                 [{"dataset": dataset or "", "record_id": p, "seq": seq} for p in records],
             )
         if (seq + 1) % self.every == 0:
@@ -226,9 +226,15 @@ def _lock(conn: Connection) -> None:
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK)))
 
 
+# Built once: every read of restricted data appends an entry, so the statements stay compiled.
+_INSERT_ENTRY = sa.insert(audit_entries)
+_INSERT_RECORDS = sa.insert(audit_records)
+_LAST_SEQ = sa.select(sa.func.max(audit_entries.c.seq))
+
+
 def next_seq(conn: Connection) -> int:
     """The ``seq`` the next entry gets: the number of entries so far, when none is missing."""
-    found = conn.execute(sa.select(sa.func.max(audit_entries.c.seq))).scalar()
+    found = conn.execute(_LAST_SEQ).scalar()
     return 0 if found is None else int(found) + 1
 
 

@@ -7,7 +7,7 @@ principal read it (``grant``), and records each restricted read (``record_read``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -184,19 +184,6 @@ class Access:
         for prefix, found in audit.group_records(record_ids).items():
             grouped.setdefault(prefix.split("/", 1)[0], {})[prefix] = found
         self._record(grant, grouped, rows)
-
-    def record_page(self, grant: gate.Grant, records: Sequence[Mapping[str, Any]]) -> None:
-        """Audit a read of a page of records, as the API returns them (with provenance)."""
-        files: dict[tuple[str, str], list[str | int]] = {}
-        for record in records:
-            provenance = record.get("provenance") or {}
-            key = (str(record.get(gate.ORGANISATION)), str(provenance.get("resource")))
-            row = provenance.get("row")
-            files.setdefault(key, []).append(row if isinstance(row, int | str) else str(row))
-        grouped: dict[str, dict[str, list[str | int]]] = {}
-        for (org, resource), rows in files.items():
-            grouped.setdefault(org, {})[f"{org}/{resource}"] = rows
-        self._record(grant, grouped, len(records))
 
     def record_frame(self, grant: gate.Grant, frame: pl.DataFrame) -> None:
         """Audit a read of these rows (a gated frame: organisation, _resource and _row)."""

@@ -31,6 +31,7 @@ from deltalake.exceptions import TableNotFoundError
 PARTITION = "organisation"
 PROVENANCE = ("_resource", "_row", "_entry_date")
 CHUNK = 1024 * 1024
+KEPT_VERSIONS = 1024  # Delta versions whose partitions are kept in memory
 
 
 class Lake:
@@ -38,6 +39,8 @@ class Lake:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # A Delta version never changes once written, so what it holds can be kept.
+        self._partitions: dict[tuple[str, int], list[str]] = {}
 
     def table_path(self, dataset: str) -> Path:
         """Where the dataset's Delta table lives."""
@@ -131,10 +134,16 @@ class Lake:
 
     def partitions(self, dataset: str, version: int | None) -> list[str]:
         """The organisations with rows in the dataset at a Delta version."""
+        if version is not None and (dataset, version) in self._partitions:
+            return self._partitions[(dataset, version)]
         if not self.exists(dataset):
             return []
         table = DeltaTable(str(self.table_path(dataset)), version=version)
-        return sorted({p[PARTITION] for p in table.partitions() if p.get(PARTITION)})
+        found = sorted({p[PARTITION] for p in table.partitions() if p.get(PARTITION)})
+        if len(self._partitions) >= KEPT_VERSIONS:
+            self._partitions.pop(next(iter(self._partitions)))
+        self._partitions[(dataset, table.version())] = found
+        return found
 
     def size_bytes(self, dataset: str, version: int | None) -> int:
         """The bytes of the Parquet files that make the dataset at a Delta version."""

@@ -40,7 +40,8 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -59,6 +60,7 @@ from localdata.store.filters import (
     RecordQuery,
     parse_query,
 )
+from localdata.store.lake import PARTITION
 from localdata.store.scans import (
     PROVENANCE,
     after,
@@ -72,15 +74,24 @@ from localdata.store.scans import (
     with_organisation,
 )
 
+# Audit log writes wait on the database (a commit); they run beside the work of making the
+# records ready rather than before it. A few threads: one per read in flight at most.
+AUDITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="localdata-audit")
+
 
 @dataclass
 class Page:
-    """One page of records, the cursor to the next (None on the last) and the total."""
+    """One page of records, the cursor to the next (None on the last) and the total.
+
+    ``identities`` holds each record's organisation, ``_resource`` and ``_row``, as a frame,
+    for the audit log of restricted reads.
+    """
 
     records: list[dict[str, Any]]
     next: str | None
     total: int | None
     total_is_exact: bool
+    identities: pl.DataFrame | None = None
 
 
 def filtered(frame: pl.LazyFrame, query: RecordQuery, standard: Standard) -> pl.LazyFrame:
@@ -95,8 +106,13 @@ def fetch_page(
     *,
     cursor_key: bytes,
     organisations: Collection[str] | None = None,
+    audit: Callable[[pl.DataFrame], None] | None = None,
 ) -> Page:
     """The page of records the query asks for, with the cursor to the page after it.
+
+    ``audit``, if given, is called with the page's identities (organisation, ``_resource``,
+    ``_row``) in another thread while the records are made ready, and the page is returned
+    only once it has returned: it raises, and the page is never seen, if the audit fails.
 
     Example::
 
@@ -113,13 +129,19 @@ def fetch_page(
     found = first_rows(frame, query, rows, columns, query.size + 1, organisations)
     more = found.height > query.size
     page = found.head(query.size)
+    identities = page.select(PARTITION, "_resource", "_row")
+    audited = AUDITS.submit(audit, identities) if audit is not None else None
     cursor = _cursor(page, query, standard) if more else None
     total, exact = _total(frame, query, page.height, more)
+    records = json_records(page, names)
+    if audited is not None:
+        audited.result()
     return Page(
-        records=json_records(page, names),
+        records=records,
         next=write_cursor(cursor, cursor_key) if cursor else None,
         total=total,
         total_is_exact=exact,
+        identities=identities,
     )
 
 

@@ -201,3 +201,20 @@ def test_gate_withholds_the_cell_values_quoted_in_issues_of_restricted_data(
     assert "31/02/2024" in {issue["value"] for issue in own}
     own_summary = library.dataset_submission("spend", version, member(PEN)).report["summary"]
     assert any("31/02/2024" in entry["message"] for entry in own_summary)
+
+
+def test_gate_returns_nothing_when_the_audit_entry_cannot_be_written(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 6: the audit entry is written beside making the rows ready; a failed write
+    # means no rows, through the page and the download alike.
+    agree(library, terms())
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(library.access, "record_frame", broken)
+    with pytest.raises(RuntimeError, match="audit log is unavailable"):
+        library.page("spend", [], principal=member(HYN))
+    with pytest.raises(RuntimeError, match="audit log is unavailable"):
+        library.export("spend", [], "csv", principal=member(HYN))
