@@ -1,8 +1,10 @@
 """Sign-in with OpenID Connect: any provider by configuration, set up to fit GOV.UK One Login.
 
-The flow is the authorization code flow with PKCE (S256) and a nonce. The client authenticates
-at the token endpoint with ``private_key_jwt`` (a JWT signed with ``LOCALDATA_OIDC_PRIVATE_KEY_
-FILE``, as One Login requires) or, for other providers, a client secret. The ID token's
+The flow is the authorization code flow with PKCE (S256) and a nonce, run by Authlib's OAuth 2
+client (``authlib.integrations.httpx_client``). The client authenticates at the token endpoint
+with ``private_key_jwt`` (Authlib's RFC 7523 client authentication: a five-minute JWT signed
+with ``LOCALDATA_OIDC_PRIVATE_KEY_FILE``, as One Login requires) or, for other providers, a
+client secret. The ID token's
 signature (from the provider's JWKS), issuer, audience, expiry and nonce are checked. One Login
 gives each service a pairwise ``sub``; it is kept only in ``identities`` and mapped to our own
 user id. ``vtr`` (the vector of trust, such as ``["Cl.Cm"]``) is sent when configured. The
@@ -17,18 +19,17 @@ unknown key id fetches the keys again (the provider rotated them).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from joserfc import jwt
@@ -39,7 +40,9 @@ from localdata.errors import UsageError
 from localdata.settings import Settings
 
 ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"]
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+SECRET_IN_HEADER = "client_secret_basic"  # noqa: S105  # a method name, not a secret
+PUBLIC_CLIENT = "none"
+ASSERTION_SECONDS = 300  # how long a client assertion lasts; One Login takes at most 5 minutes
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 CACHE_SECONDS = 3600
 TIMEOUT = 10.0
@@ -104,9 +107,23 @@ def _vectors(vtr: str) -> list[str]:
     return [str(v) for v in found] if isinstance(found, list) else [str(found)]
 
 
-def _s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+class _ShortLivedKeyJWT(PrivateKeyJWT):  # type: ignore[misc]  # Authlib is untyped
+    """``private_key_jwt`` whose assertion lasts five minutes rather than Authlib's hour."""
+
+    def sign(self, auth: Any, token_endpoint: str) -> str:
+        """The client assertion for ``token_endpoint``."""
+        return _assertion(auth.client_secret, auth.client_id, token_endpoint, self.alg)
+
+
+def _assertion(key: ClientKey, client_id: str, audience: str, alg: str) -> str:
+    found: str | bytes = private_key_jwt_sign(
+        key, client_id=client_id, token_endpoint=audience, alg=alg, expires_in=ASSERTION_SECONDS
+    )
+    return found.decode() if isinstance(found, bytes) else found
+
+
+def _algorithm(key: ClientKey) -> str:
+    return {"RSA": "RS256", "EC": "ES256", "OKP": "EdDSA"}[key.key_type]
 
 
 class OidcClient:
@@ -183,19 +200,38 @@ class OidcClient:
             "verifier": secrets.token_urlsafe(48),
             "redirect_uri": redirect_uri,
         }
-        params = {
-            "response_type": "code",
-            "client_id": self.client_id,
-            "redirect_uri": redirect_uri,
+        extra = {"vtr": self.vtr} if self.vtr else {}
+        with self._oauth(self.provider(), redirect_uri) as client:
+            url, _ = client.create_authorization_url(
+                self.provider().authorization_endpoint,
+                state=saved["state"],
+                code_verifier=saved["verifier"],
+                nonce=saved["nonce"],
+                **extra,
+            )
+        return str(url), saved
+
+    def _oauth(self, provider: Provider, redirect_uri: str) -> OAuth2Client:
+        """Authlib's client for this provider, authenticating as settings say."""
+        common: dict[str, Any] = {
             "scope": self.scopes,
-            "state": saved["state"],
-            "nonce": saved["nonce"],
-            "code_challenge": _s256(saved["verifier"]),
+            "redirect_uri": redirect_uri,
             "code_challenge_method": "S256",
+            "timeout": TIMEOUT,
+            "trust_env": False,
         }
-        if self.vtr:
-            params["vtr"] = self.vtr
-        return f"{self.provider().authorization_endpoint}?{urlencode(params)}", saved
+        if self.private_key is not None:
+            method = _ShortLivedKeyJWT.name
+            client = OAuth2Client(
+                self.client_id, self.private_key, token_endpoint_auth_method=method, **common
+            )
+            alg = _algorithm(self.private_key)
+            client.register_client_auth_method(_ShortLivedKeyJWT(provider.token_endpoint, alg=alg))
+            return client
+        method = SECRET_IN_HEADER if self.secret else PUBLIC_CLIENT
+        return OAuth2Client(
+            self.client_id, self.secret, token_endpoint_auth_method=method, **common
+        )
 
     def finish(self, code: str, state: str, saved: dict[str, str]) -> Identity:
         """Exchange the code for tokens, check the ID token, and say who signed in."""
@@ -217,46 +253,20 @@ class OidcClient:
         )
 
     def _token(self, provider: Provider, code: str, saved: dict[str, str]) -> dict[str, Any]:
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": saved["redirect_uri"],
-            "code_verifier": saved["verifier"],
-            "client_id": self.client_id,
-        }
-        auth: tuple[str, str] | None = None
-        if self.private_key is not None:
-            form |= {
-                "client_assertion_type": ASSERTION_TYPE,
-                "client_assertion": self.client_assertion(provider.token_endpoint),
-            }
-        elif self.secret:
-            auth = (self.client_id, self.secret)
         try:
-            response = httpx.post(provider.token_endpoint, data=form, auth=auth, timeout=TIMEOUT)
-            response.raise_for_status()
-            tokens: dict[str, Any] = response.json()
-        except (httpx.HTTPError, ValueError) as error:
+            with self._oauth(provider, saved["redirect_uri"]) as client:
+                tokens = client.fetch_token(
+                    provider.token_endpoint, code=code, code_verifier=saved["verifier"]
+                )
+        except (OAuthError, httpx.HTTPError, ValueError) as error:
             message = "The sign-in service did not accept the sign-in. Try again."
             raise SignInFailed(message) from error
-        return tokens
+        return dict(tokens)
 
     def client_assertion(self, audience: str) -> str:
         """A short-lived JWT that proves this client holds its private key (private_key_jwt)."""
         assert self.private_key is not None
-        now = int(time.time())
-        claims = {
-            "iss": self.client_id,
-            "sub": self.client_id,
-            "aud": audience,
-            "jti": str(uuid.uuid4()),
-            "iat": now,
-            "exp": now + 300,
-        }
-        alg = "RS256" if self.private_key.key_type == "RSA" else "ES256"
-        if self.private_key.key_type == "OKP":
-            alg = "EdDSA"
-        return jwt.encode({"alg": alg}, claims, self.private_key, algorithms=[alg])
+        return _assertion(self.private_key, self.client_id, audience, _algorithm(self.private_key))
 
     def _check_id_token(self, claims: dict[str, Any], nonce: str) -> None:
         now = time.time()

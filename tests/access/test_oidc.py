@@ -3,8 +3,9 @@
 The provider runs as a real HTTP server on a free port in a thread; the library talks to it
 over HTTP for discovery, keys, tokens and userinfo. The client sends PKCE, a nonce and a vtr
 as GOV.UK One Login expects, and maps the provider's (pairwise) subject to a user id of its
-own. The provider accepts client secrets but not private_key_jwt, so the journey authenticates
-with a secret, and the private_key_jwt assertion is checked on its own below.
+own. The provider accepts client secrets; for private_key_jwt (what One Login requires) its
+token endpoint is taught RFC 7523 client assertions with Authlib's own server side, checking
+each assertion against the client's public key, so that journey runs for real too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 
 from localdata.access import accounts, audit
 from localdata.access.oidc import LOGOUT_EVENT, OidcClient
@@ -54,9 +59,32 @@ CLIENT = "localdata-test"
 class RunningProvider:
     """The provider's address and its signing key (to sign back-channel logout tokens)."""
 
-    def __init__(self, url: str, key: dict[str, Any]) -> None:
+    def __init__(self, url: str, key: dict[str, Any], app: Any) -> None:
         self.url = url
         self.key = RSAKey.import_key(key)
+        self.app = app
+
+
+class ClientKeyAssertion(JWTBearerClientAssertion):  # type: ignore[misc]
+    """The provider's side of private_key_jwt: a JWT signed with the client's key."""
+
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, audience: str, public_key: RSAKey) -> None:
+        super().__init__()
+        self.audience, self.public_key = audience, public_key
+        self.seen: list[dict[str, Any]] = []
+
+    def get_audiences(self) -> list[str]:
+        return [self.audience]
+
+    def resolve_client_public_key(self, client: Any) -> RSAKey:
+        return self.public_key
+
+    def validate_jti(self, claims: dict[str, Any], jti: str) -> bool:
+        fresh = all(seen["jti"] != jti for seen in self.seen)
+        self.seen.append(dict(claims))
+        return fresh
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +108,49 @@ def provider() -> Iterator[RunningProvider]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
-        yield RunningProvider(f"http://localhost:{server.server_port}", _provider_key(app))
+        yield RunningProvider(f"http://localhost:{server.server_port}", _provider_key(app), app)
     finally:
         server.shutdown()
         thread.join(5)
         server.server_close()
+
+
+def _provider_part(app: Any, name: str) -> Any:
+    """The object the provider's request hook holds by ``name`` (its storage or server)."""
+    for hook in app.before_request_funcs[None]:
+        for var, cell in zip(hook.__code__.co_freevars, hook.__closure__ or (), strict=True):
+            if var == name:
+                return cell.cell_contents
+    raise AssertionError(f"the provider's {name} was not found")
+
+
+def test_oidc_signs_in_with_private_key_jwt_at_the_providers_token_endpoint(
+    library: Library, provider: RunningProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 6: One Login authenticates clients by private_key_jwt, not a secret.
+    key_file = private_key_file(tmp_path)
+    public = RSAKey.import_key(
+        serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    discovery = httpx.get(f"{provider.url}/.well-known/openid-configuration").json()
+    checker = ClientKeyAssertion(discovery["token_endpoint"], public)
+    server = _provider_part(provider.app, "authorization")
+    server.register_client_auth_method(checker.CLIENT_AUTH_METHOD, checker)
+    grant = oidc_provider_mock._app.AuthorizationCodeGrant
+    methods = [*grant.TOKEN_ENDPOINT_AUTH_METHODS, "private_key_jwt"]
+    monkeypatch.setattr(grant, "TOKEN_ENDPOINT_AUTH_METHODS", methods)
+    keyed = library.settings.model_copy(
+        update={"oidc_client_secret": None, "oidc_private_key_file": key_file}
+    )
+    client = TestClient(create_app(keyed, library), base_url="https://testserver")
+    done = sign_in(client, provider)
+    assert (done.status_code, done.headers["location"]) == (303, "/api/v1/keys")
+    assert client.get("/api/v1/keys").status_code == 200
+    [claims] = checker.seen
+    assert (claims["iss"], claims["sub"], claims["aud"]) == (CLIENT, CLIENT, checker.audience)
+    assert 0 < claims["exp"] - claims["iat"] <= 300
 
 
 def _provider_key(app: Any) -> dict[str, Any]:
