@@ -33,9 +33,10 @@ install: $(STAMP) $(ASSETS)
 browser:
 	test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium chromium-driver)
 
+# The demo: anyone may publish, and the development sign-in takes the demo users' addresses.
 run: install
 	LOCALDATA_OPEN_SUBMISSIONS=true $(BIN)/localdata demo
-	LOCALDATA_OPEN_SUBMISSIONS=true $(BIN)/localdata serve --host $(HOST) --port $(PORT)
+	LOCALDATA_OPEN_SUBMISSIONS=true LOCALDATA_DEV_SIGN_IN=true $(BIN)/localdata serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check localdata tests bench tools
