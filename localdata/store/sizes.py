@@ -1,10 +1,10 @@
 """How large each download of a whole dataset will be, before anybody downloads it.
 
-Downloads are made as they are sent, so their sizes are estimates: the CSV, JSON and GeoJSON
-sizes scale the bytes of the first ``SAMPLE_ROWS`` records, written exactly as a download writes
-them, up to the whole row count; the Parquet size is the table's own Parquet files, which a
-download without ``_sort`` copies nearly as they are. Estimates are kept per dataset and Delta
-version, so a page pays for them once per published version.
+Downloads are made as they are sent, so their sizes are estimates: each format's size scales
+the bytes of the first ``SAMPLE_ROWS`` records, written exactly as a download writes them, up
+to the whole row count (for Parquet, beyond the bytes of an empty file, and at most the
+table's own Parquet files: a bigger file compresses better). Estimates are kept per dataset
+and Delta version, so a page pays for them once per published version.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from localdata.store.exports import download_formats, export
 from localdata.store.lake import PARTITION
 from localdata.store.query import parse_query
 
-SAMPLE_ROWS = 1000
+SAMPLE_ROWS = 10_000
 CACHED = 256  # datasets × versions kept
 
 
@@ -54,20 +54,23 @@ class DownloadSizes:
 def estimate(
     standard: Standard, rows: int, table_bytes: int, frame: pl.LazyFrame
 ) -> dict[str, int]:
-    """Scale the bytes of a sample written in each text format up to ``rows`` rows."""
+    """Scale the bytes of a sample written in each format up to ``rows`` rows."""
     sample = frame.head(SAMPLE_ROWS).collect()
-    sizes = {"parquet": table_bytes}
-    query = parse_query([], standard, cursor_key=b"sizes")
-    organisations = sorted(set(sample[PARTITION].to_list())) if sample.height else []
+    if not sample.height:
+        return dict.fromkeys(download_formats(standard), 0)
+    sizes = {}
     for fmt in download_formats(standard):
-        if fmt == "parquet":
-            continue
-        if not sample.height:
-            sizes[fmt] = 0
-            continue
-        written = sum(
-            len(chunk)
-            for chunk in export(sample.lazy(), query, standard, fmt, organisations=organisations)
-        )
-        sizes[fmt] = round(written * rows / sample.height)
+        written = _written(standard, sample, fmt)
+        fixed = _written(standard, sample.head(0), fmt) if fmt == "parquet" else 0
+        sizes[fmt] = fixed + round((written - fixed) * rows / sample.height)
+    if "parquet" in sizes and table_bytes:
+        sizes["parquet"] = min(sizes["parquet"], table_bytes)
     return sizes
+
+
+def _written(standard: Standard, rows: pl.DataFrame, fmt: str) -> int:
+    """How many bytes a download of ``rows`` in ``fmt`` holds."""
+    query = parse_query([], standard, cursor_key=b"sizes")
+    organisations = sorted(set(rows[PARTITION].to_list()))
+    chunks = export(rows.lazy(), query, standard, fmt, organisations=organisations)
+    return sum(len(chunk) for chunk in chunks)
