@@ -19,6 +19,7 @@ act on it, in plain English.
     │   ├── VersionNotFound             404  no submission or published version has that number
     │   ├── SourceNotFound              404  no source has that number
     │   ├── AgreementNotFound           404  no data sharing agreement has that identifier
+    │   ├── SubscriptionNotFound        404  the API key has no event subscription with that id
     │   └── StandardFileInvalid         400  a standard or Table Schema file cannot be imported
     └── UnreadableFile                  422  the file cannot be read as a table
         ├── EmptyFile                   422  the file has no data in it
@@ -139,6 +140,13 @@ class AgreementNotFound(UsageError):
 
     status = 404
     title = "Agreement not found"
+
+
+class SubscriptionNotFound(UsageError):
+    """The API key has no event subscription with this identifier."""
+
+    status = 404
+    title = "Subscription not found"
 
 
 class StandardFileInvalid(UsageError):

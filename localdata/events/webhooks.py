@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from localdata.access import accounts
 from localdata.access.model import Principal
 from localdata.collect.fetch import FetchFailed, check_scheme
-from localdata.errors import NotSignedIn, UsageError
+from localdata.errors import NotSignedIn, SubscriptionNotFound, UsageError
 from localdata.events.outbox import queue_delivery
 from localdata.events.signing import SecretBox, new_secret
 from localdata.events.tables import attempts, deliveries, events, subscriptions
@@ -38,13 +38,6 @@ from localdata.store.metadata import now
 
 MOST_PER_KEY = 1000
 MAX_URL_LENGTH = 2000
-
-
-class SubscriptionNotFound(UsageError):
-    """This key has no subscription with this id (404; kept here until errors.py has it)."""
-
-    status = 404
-    title = "Subscription not found"
 
 
 @dataclass(frozen=True)
