@@ -285,3 +285,16 @@ def test_web_organisation_page_lists_its_sources_with_their_status(
     section = html[html.index('id="sources"') :]
     assert "https://example.org/hyndburn/spend.csv" in section
     assert "Not yet" in section and "/api/v1/sources/1/log" in section
+
+
+def test_web_search_pages_through_the_results(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 4: results come a page at a time, with GOV.UK pagination.
+    monkeypatch.setattr("localdata.web.pages.datasets.PER_PAGE", 3)
+    first = client.get("/datasets").text
+    assert first.count('<h2 class="govuk-heading-m govuk-!-margin-bottom-2">') == 3
+    assert 'class="govuk-pagination' in first and "page=2" in first
+    last = client.get("/datasets", params={"page": 3}).text
+    assert last.count('<h2 class="govuk-heading-m govuk-!-margin-bottom-2">') == 2
+    assert client.get("/datasets", params={"page": 0}).status_code == 400
