@@ -224,7 +224,7 @@ class Library:
             version,
             rows,
             lambda: self.lake.size_bytes(standard.name, version),
-            lambda: self._rows(standard, None),
+            lambda: self._version_rows(standard, version),
         )
 
     def organisations_in(self, dataset: str, as_of: str | None = None) -> list[str]:
@@ -262,7 +262,10 @@ class Library:
 
     def _rows(self, standard: Standard, as_of: str | None) -> pl.LazyFrame:
         """Every row of the dataset, ungated: only for the methods of this class."""
-        version = self.delta_version(standard.name, as_of)
+        return self._version_rows(standard, self.delta_version(standard.name, as_of))
+
+    def _version_rows(self, standard: Standard, version: int | None) -> pl.LazyFrame:
+        """Every row of the dataset at a Delta version, ungated."""
         frame = self.lake.scan(standard.name, version) if version is not None else None
         if frame is None:
             return _empty_rows(standard)
