@@ -6,14 +6,10 @@ registered through its API is collected and published by the worker inside it.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,8 +18,8 @@ import pytest
 from localdata.settings import Settings
 from tests.collect.server import MARCH, SourceServer, file, running_server
 from tests.events.receiver import free_port
+from tests.processes import start, stop
 
-COMMAND = Path(sys.executable).parent / "localdata"
 pytestmark = pytest.mark.slow
 
 
@@ -31,28 +27,21 @@ pytestmark = pytest.mark.slow
 def serving(settings: Settings, *flags: str) -> Iterator[str]:
     """``localdata serve`` on a free port; its base URL, once it answers."""
     port = free_port()
-    env = {
-        **os.environ,
-        "LOCALDATA_ENV": "test",
-        "LOCALDATA_DATA_DIR": str(settings.data_dir),
-        "LOCALDATA_DATABASE_URL": settings.sqlalchemy_url,
-        "LOCALDATA_OPEN_SUBMISSIONS": "true",
-        "LOCALDATA_COLLECT_ALLOW_PRIVATE": "true",
-        "LOCALDATA_WORKER_POLL_SECONDS": "0.1",
-    }
-    command = [str(COMMAND), "serve", "--port", str(port), *flags]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = start(
+        settings,
+        "serve",
+        "--port",
+        str(port),
+        *flags,
+        open_submissions="true",
+        collect_allow_private="true",
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(lambda: _answers(base), f"localdata serve on {base}", process)
         yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop(process)
 
 
 def _answers(base: str) -> bool:

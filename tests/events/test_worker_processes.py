@@ -7,11 +7,8 @@ folder and database, delivering to a real receiver on 127.0.0.1.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,39 +16,22 @@ from localdata.events import webhooks
 from localdata.store.library import Library
 from tests.events.conftest import MARCH, make_key, publish, wait_until
 from tests.events.receiver import Receiver
+from tests.processes import start, stop
 
 pytestmark = pytest.mark.slow
-WORKER = Path(sys.executable).parent / "localdata"
 
 
 def start_worker(library: Library) -> subprocess.Popen[bytes]:
     """A ``localdata worker`` process on the test's library, with short leases."""
-    settings = library.settings
-    env = {
-        **os.environ,
-        "LOCALDATA_ENV": "test",
-        "LOCALDATA_DATA_DIR": str(settings.data_dir),
-        "LOCALDATA_DATABASE_URL": settings.sqlalchemy_url,
-        "LOCALDATA_SECRET_KEY": settings.secret_key or "",
-        "LOCALDATA_WEBHOOK_ALLOW_PRIVATE": "true",
-        "LOCALDATA_WEBHOOK_TIMEOUT": "10",
-        "LOCALDATA_COLLECT_BACKOFF": "0.05",
-        "LOCALDATA_JOB_LEASE_SECONDS": "1.5",
-        "LOCALDATA_WORKER_POLL_SECONDS": "0.1",
-    }
-    return subprocess.Popen(
-        [str(WORKER), "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    return start(
+        library.settings,
+        "worker",
+        secret_key=library.settings.secret_key or "",
+        webhook_allow_private="true",
+        webhook_timeout="10",
+        collect_backoff="0.05",
+        job_lease_seconds="1.5",
     )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
 
 
 def test_worker_killed_mid_delivery_delivers_after_restart_with_the_same_id(

@@ -6,15 +6,12 @@ data folder and metadata database as the test, collecting from a real HTTP serve
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,11 +26,11 @@ from localdata.settings import Settings
 from localdata.store.library import Library
 from tests.collect.conftest import collect_settings
 from tests.collect.server import HEADER, MARCH, SourceServer, file, running_server, slow
+from tests.processes import start, stop
 
 pytestmark = pytest.mark.slow
 HYNDBURN = "local-authority:HYN"
 COUNCILS = ["local-authority:HYN", "local-authority:LDS", "local-authority:MAN"]
-WORKER = Path(sys.executable).parent / "localdata"
 
 
 @pytest.fixture
@@ -51,30 +48,14 @@ def library(settings: Settings) -> Iterator[Library]:
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     """A ``localdata worker`` process on the test's library, with short leases."""
-    env = {
-        **os.environ,
-        "LOCALDATA_ENV": "test",
-        "LOCALDATA_DATA_DIR": str(settings.data_dir),
-        "LOCALDATA_DATABASE_URL": settings.sqlalchemy_url,
-        "LOCALDATA_COLLECT_ALLOW_PRIVATE": "true",
-        "LOCALDATA_COLLECT_TIMEOUT": "10",
-        "LOCALDATA_COLLECT_BACKOFF": "0.05",
-        "LOCALDATA_JOB_LEASE_SECONDS": "1.5",
-        "LOCALDATA_WORKER_POLL_SECONDS": "0.1",
-    }
-    return subprocess.Popen(
-        [str(WORKER), "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    return start(
+        settings,
+        "worker",
+        collect_allow_private="true",
+        collect_timeout="10",
+        collect_backoff="0.05",
+        job_lease_seconds="1.5",
     )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 40) -> None:
