@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +12,7 @@ from localdata.cli.output import console, errors
 
 if TYPE_CHECKING:
     from localdata.access.demo import SharingDemo
+    from localdata.store.library import Library
 
 
 def demo_command(
@@ -48,7 +50,7 @@ def demo_command(
         else:
             summary = load_demo(library, seed=seed, organisations=organisations)
         sharing = set_up_sharing_demo(library)
-        keys = write_demo_keys(library.settings.data_dir, sharing) if sharing.keys else None
+        keys = write_demo_keys(library, sharing) if sharing.keys else None
     if summary.already_loaded:
         console.print("The demo's files are already loaded in this library.")
     for counts in summary.datasets:
@@ -72,20 +74,18 @@ def demo_command(
         )
 
 
-def write_demo_keys(folder: Path, sharing: SharingDemo) -> Path:
+def write_demo_keys(library: Library, sharing: SharingDemo) -> Path:
     """Write the sharing demo's keys as shell variables (``HYNDBURN_KEY=…``), readable by us only.
 
     Keys are stored hashed and shown once; this file is that once, for a demo library only.
     """
-    names = {
-        "local-authority:BUN": "BURNLEY",
-        "local-authority:HYN": "HYNDBURN",
-        "local-authority:PEN": "PENDLE",
-        "local-authority:LAN": "LANCASHIRE",
-    }
-    lines = [f"{names.get(org, org)}_KEY={key}" for org, key in sharing.keys.items()]
-    lines += [f"{names.get(org, org)}_IG_KEY={key}" for org, key in sharing.officer_keys.items()]
-    path = folder / "demo-keys.env"
+
+    def name(organisation: str) -> str:
+        return re.sub(r"\W+", "_", library.register.get(organisation).name).upper()
+
+    lines = [f"{name(org)}_KEY={key}" for org, key in sharing.keys.items()]
+    lines += [f"{name(org)}_IG_KEY={key}" for org, key in sharing.officer_keys.items()]
+    path = library.settings.data_dir / "demo-keys.env"
     partial = path.with_name(path.name + ".partial")
     partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     partial.chmod(0o600)

@@ -66,9 +66,12 @@ def dataset_cards(library: Library) -> list[DatasetCard]:
     return cards
 
 
-def headline_figures(library: Library) -> dict[str, Any]:
-    """The library in four figures: organisations publishing, datasets, rows, last update."""
-    cards = dataset_cards(library)
+def headline_figures(library: Library, cards: list[DatasetCard] | None = None) -> dict[str, Any]:
+    """The library in four figures: organisations publishing, datasets, rows, last update.
+
+    ``cards``: the ``dataset_cards`` the caller already has, so they are not read twice.
+    """
+    cards = dataset_cards(library) if cards is None else cards
     published = [c.last_published for c in cards if c.last_published is not None]
     names = [c.standard.name for c in cards if c.rows]
     return {

@@ -304,6 +304,7 @@ class Library:
         params = [p for p in params if p[0] != "_size"]
         grant, parsed, publishers = self._query(dataset, params, principal, purpose)
         frame = grant.apply(self._rows(grant.standard, parsed.as_of))
+        partitions = self._partitions(grant, publishers())
         if grant.restricted:
             # Audit every row the download will hold before sending any. The matching rows
             # are read once, into memory (restricted datasets are small), and sent from there.
@@ -311,12 +312,10 @@ class Library:
             # until it has committed.
             rows = filtered(frame, parsed.query, grant.standard).collect()
             audited = AUDITS.submit(self.access.record_frame, grant, rows)
-            partitions = self._partitions(grant, publishers())
             chunks = export(
                 rows.lazy(), parsed.query, grant.standard, fmt, organisations=partitions
             )
             return _after(audited, chunks)
-        partitions = self._partitions(grant, publishers())
         return export(frame, parsed.query, grant.standard, fmt, organisations=partitions)
 
     def _query(

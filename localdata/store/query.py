@@ -81,17 +81,12 @@ AUDITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="localdata-audit")
 
 @dataclass
 class Page:
-    """One page of records, the cursor to the next (None on the last) and the total.
-
-    ``identities`` holds each record's organisation, ``_resource`` and ``_row``, as a frame,
-    for the audit log of restricted reads.
-    """
+    """One page of records, the cursor to the next (None on the last) and the total."""
 
     records: list[dict[str, Any]]
     next: str | None
     total: int | None
     total_is_exact: bool
-    identities: pl.DataFrame | None = None
 
 
 def filtered(frame: pl.LazyFrame, query: RecordQuery, standard: Standard) -> pl.LazyFrame:
@@ -129,8 +124,9 @@ def fetch_page(
     found = first_rows(frame, query, rows, columns, query.size + 1, organisations)
     more = found.height > query.size
     page = found.head(query.size)
-    identities = page.select(PARTITION, "_resource", "_row")
-    audited = AUDITS.submit(audit, identities) if audit is not None else None
+    audited = None
+    if audit is not None:
+        audited = AUDITS.submit(audit, page.select(PARTITION, "_resource", "_row"))
     cursor = _cursor(page, query, standard) if more else None
     total, exact = _total(frame, query, page.height, more)
     records = json_records(page, names)
@@ -141,7 +137,6 @@ def fetch_page(
         next=write_cursor(cursor, cursor_key) if cursor else None,
         total=total,
         total_is_exact=exact,
-        identities=identities,
     )
 
 

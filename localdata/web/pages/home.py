@@ -15,5 +15,6 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, library: LibraryDep) -> HTMLResponse:
     """The home page: the same figures as ``/api/v1/figures``."""
-    context = {"cards": dataset_cards(library), "figures": headline_figures(library)}
+    cards = dataset_cards(library)
+    context = {"cards": cards, "figures": headline_figures(library, cards)}
     return render(request, "home.html", context)
