@@ -282,7 +282,10 @@ class OidcClient:
         ]
         wrong = [p for p in problems if p]
         if wrong:
-            raise SignInFailed(f"The sign-in service's ID token has the wrong {wrong[0]}.")
+            raise SignInFailed(
+                f"The sign-in service's ID token has the wrong {wrong[0]}. Sign in again; if "
+                "this happens again, tell the people who run this service."
+            )
 
     def _userinfo(self, provider: Provider, tokens: dict[str, Any]) -> dict[str, Any]:
         token = tokens.get("access_token")

@@ -108,7 +108,11 @@ def deliver(library: Library, delivery_id: int, client: httpx.Client) -> str:
         outcome = _send(library, client, claimed)
     except Exception as error:  # any failure is a failed try, retried later
         log.exception("Delivery %s failed unexpectedly", delivery_id)
-        outcome = Outcome(False, None, f"The delivery failed: {type(error).__name__}."[:MOST_ERROR])
+        message = (
+            f"A fault on our side ({type(error).__name__}) stopped this delivery; it will be "
+            "tried again. The people who run this library can see why."
+        )
+        outcome = Outcome(False, None, message[:MOST_ERROR])
     elapsed = int((time.monotonic() - started) * 1000)
     with library.database.transaction() as conn:
         return _record(library, conn, claimed, outcome, elapsed)
