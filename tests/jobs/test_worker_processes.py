@@ -58,12 +58,12 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 40) -> None:
+def wait_for(condition: Callable[[], bool], seconds: float = 40, poll: float = 0.1) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting")
-        time.sleep(0.1)
+        time.sleep(poll)
 
 
 def all_jobs_done(library: Library, expected: int) -> Callable[[], bool]:
@@ -119,18 +119,20 @@ def test_worker_killed_while_publishing_leaves_exactly_one_new_version(
     library: Library, server: SourceServer
 ) -> None:
     # Issue 5: kill -9 during the publish job (the check and the Delta commit), not the fetch.
-    rows = 300_000
+    # A million rows take the worker seconds to check and commit, so a kill as soon as the
+    # job is seen running lands inside it, on any machine; the test asserts that it did.
+    rows = 1_000_000
     body = HEADER + "".join(
         f"05/03/2024,T{i},1,{100 + i % 900}.00,ACME {i % 97}\n" for i in range(rows)
     )
     source = add_source(library, "spend", HYNDBURN, server.serve("/big.csv", file(body.encode())))
     doomed = start_worker(library.settings)
     try:
-        wait_for(publish_running(library))
-        time.sleep(0.3)
+        wait_for(publish_running(library), poll=0.02)
         doomed.send_signal(signal.SIGKILL)
     finally:
         stop(doomed)
+    assert publish_running(library)(), "the worker finished the publish before it was killed"
     survivor = start_worker(library.settings)
     try:
         wait_for(all_jobs_done(library, 2), seconds=120)
