@@ -18,9 +18,13 @@ How it is tamper-evident (see ``merkle.py`` for the tree):
   tree is a prefix of a newer one, so a monitor that kept an old checkpoint can check nothing
   before it was rewritten.
 
-Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
-writer), so ``seq`` has no gaps and the order of the tree is the order of commit. On
-PostgreSQL the service's role may only INSERT and SELECT the audit tables: see ``grants.py``.
+Appends are serialised: each takes its ``seq`` by adding one to the single row of
+``audit_head``, which holds that row locked until it commits (and SQLite has one writer), so
+``seq`` has no gaps, the order of the tree is the order of commit, and an append that rolls
+back gives its number back. ``verify`` checks the head against the entries, so deleting the
+newest entries is caught even before a checkpoint covers them. On PostgreSQL an append is one
+statement (the head, the entry and its record index together). The service's role may only
+INSERT and SELECT the audit tables, and only read and count up the head: see ``grants.py``.
 """
 
 from __future__ import annotations
@@ -33,13 +37,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql
 
 from localdata.access import merkle
 from localdata.access.signing import Signer, Verifier
-from localdata.access.tables import audit_checkpoints, audit_entries, audit_records
-from localdata.errors import UsageError
+from localdata.access.tables import audit_checkpoints, audit_entries, audit_head, audit_records
+from localdata.errors import LocalDataError, UsageError
+from localdata.store.metadata import UtcDateTime
 
-AUDIT_LOCK = 7_140_393  # any fixed number: the advisory lock that serialises appends
 BATCH = 10_000
 MAX_RECORD_ID = 512
 INDEXED = ("action", "actor", "organisation", "dataset", "agreement")
@@ -151,14 +156,11 @@ class AuditLog:
         Name the records read either as ``record_ids`` or already grouped, as ``records``
         (``{"org/file": [rows]}``, see ``group_records``).
         """
-        _lock(conn)
-        seq = next_seq(conn)
         grouped = group_records(record_ids)
         for prefix, found in (records or {}).items():
             grouped[prefix[:MAX_RECORD_ID]] = list(found)
         records = dict(sorted(grouped.items()))
         entry = {
-            "seq": seq,
             "recorded_at": (at or datetime.now(UTC)).astimezone(UTC).isoformat(),
             "action": action,
             "actor": actor,
@@ -170,20 +172,21 @@ class AuditLog:
             "records": records,
             "details": dict(details or {}),
         }
-        conn.execute(_INSERT_ENTRY, _columns(entry))
-        if records:
-            conn.execute(
-                _INSERT_RECORDS,
-                [{"dataset": dataset or "", "record_id": p, "seq": seq} for p in records],
-            )
+        if conn.dialect.name == "postgresql":
+            seq = _append_in_one_statement(conn, entry)
+        else:
+            seq = _take_seq(conn)
+            conn.execute(_INSERT_ENTRY, _columns(entry | {"seq": seq}))
+            if records:
+                rows_of = [{"dataset": dataset or "", "record_id": p, "seq": seq} for p in records]
+                conn.execute(_INSERT_RECORDS, rows_of)
         if (seq + 1) % self.every == 0:
             self.checkpoint(conn)
         return seq
 
     def checkpoint(self, conn: Connection) -> Checkpoint | None:
         """Sign the tree as it is now, unless the newest checkpoint already covers it."""
-        _lock(conn)
-        size = next_seq(conn)
+        size = next_seq(conn, lock=True)
         last = conn.execute(
             sa.select(audit_checkpoints).order_by(audit_checkpoints.c.size.desc()).limit(1)
         ).first()
@@ -221,21 +224,89 @@ def group_records(record_ids: Iterable[str]) -> dict[str, list[str | int]]:
     return {prefix: list(rows) for prefix, rows in sorted(grouped.items())}
 
 
-def _lock(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_LOCK)))
-
+# Nothing can be appended without the head (so restricted reads, which are audited, stop).
+HEAD_MISSING = (
+    "The audit log cannot record anything: its head row (audit_head, the count of entries) "
+    "is missing. Run `localdata audit verify` and restore the row from a backup."
+)
 
 # Built once: every read of restricted data appends an entry, so the statements stay compiled.
 _INSERT_ENTRY = sa.insert(audit_entries)
 _INSERT_RECORDS = sa.insert(audit_records)
-_LAST_SEQ = sa.select(sa.func.max(audit_entries.c.seq))
+_TAKE_SEQ = (
+    sa.update(audit_head)
+    .where(audit_head.c.id == 1)
+    .values(size=audit_head.c.size + 1)
+    .returning((audit_head.c.size - 1).label("seq"))
+)
+_SIZE = sa.select(audit_head.c.size).where(audit_head.c.id == 1)
 
 
-def next_seq(conn: Connection) -> int:
-    """The ``seq`` the next entry gets: the number of entries so far, when none is missing."""
-    found = conn.execute(_LAST_SEQ).scalar()
-    return 0 if found is None else int(found) + 1
+def _take_seq(conn: Connection) -> int:
+    """The next ``seq``, counted up on the head row, which stays locked until commit."""
+    seq = conn.execute(_TAKE_SEQ).scalar()
+    if seq is None:
+        raise LocalDataError(HEAD_MISSING)
+    return int(seq)
+
+
+def next_seq(conn: Connection, *, lock: bool = False) -> int:
+    """The ``seq`` the next entry gets, which is the number of entries appended so far;
+    with ``lock``, the head is held until the transaction ends, so no append comes between."""
+    size = conn.execute(_SIZE.with_for_update() if lock else _SIZE).scalar()
+    if size is None:
+        raise LocalDataError(HEAD_MISSING)
+    return int(size)
+
+
+def _one_statement() -> sa.Select[int]:
+    """PostgreSQL: count up the head, insert the entry and index its records in one statement,
+    returning the entry's ``seq``. The entry's text ends with its ``seq`` (the last key in
+    canonical order), so the database appends the number it took to the text it was given."""
+    head = _TAKE_SEQ.cte("head")
+    text = sa.bindparam("entry_text", type_=sa.Text) + sa.cast(head.c.seq, sa.Text) + "}"
+    values = [sa.bindparam(name, type_=audit_entries.c[name].type) for name in INDEXED]
+    recorded_at = sa.bindparam("recorded_at", type_=UtcDateTime)
+    entry = (
+        sa.insert(audit_entries)
+        .from_select(
+            ["seq", "recorded_at", *INDEXED, "entry"],
+            sa.select(head.c.seq, recorded_at, *values, text),
+        )
+        .returning(audit_entries.c.seq)
+        .cte("entry")
+    )
+    record_ids = sa.func.unnest(sa.bindparam("record_ids", type_=postgresql.ARRAY(sa.Text)))
+    indexed = (
+        sa.insert(audit_records)
+        .from_select(
+            ["dataset", "record_id", "seq"],
+            sa.select(sa.bindparam("records_dataset", type_=sa.Text), record_ids, entry.c.seq),
+        )
+        .cte("indexed")
+    )
+    return sa.select(entry.c.seq).add_cte(indexed)
+
+
+_APPEND = _one_statement()
+
+
+def _append_in_one_statement(conn: Connection, entry: Mapping[str, Any]) -> int:
+    assert max(entry) < "seq", "seq must sort last in an entry for its text to end with it"
+    text = _text(entry)[:-1] + ',"seq":'
+    seq = conn.execute(
+        _APPEND,
+        {
+            **{name: entry[name] for name in INDEXED},
+            "recorded_at": datetime.fromisoformat(entry["recorded_at"]),
+            "entry_text": text,
+            "record_ids": list(entry["records"]),
+            "records_dataset": entry["dataset"] or "",
+        },
+    ).scalar()
+    if seq is None:
+        raise LocalDataError(HEAD_MISSING)
+    return int(seq)
 
 
 def _columns(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -275,6 +346,7 @@ def checkpoints(conn: Connection) -> list[Checkpoint]:
 def verify(conn: Connection, verifier: Verifier) -> Verification:
     """Recompute the tree from every entry and check it against every signed checkpoint."""
     result = Verification()
+    before = conn.execute(_SIZE).scalar()  # read before the entries: appends only add to them
     signed = checkpoints(conn)
     by_size = {c.size: c for c in signed}
     frontier = merkle.Frontier()
@@ -294,8 +366,28 @@ def verify(conn: Connection, verifier: Verifier) -> Verification:
                 f"Checkpoint of {checkpoint.size} entries, but only {frontier.size} entries "
                 "are left: entries were deleted."
             )
+    after = conn.execute(_SIZE).scalar()  # and after them: it counts every one of them
+    result.problems.extend(_head_problems(before, after, frontier.size))
     result.problems.extend(_record_problems(conn))
     return result
+
+
+def _head_problems(before: int | None, after: int | None, stored: int) -> list[str]:
+    """The head counts every entry appended, and only ever grows: read before the entries it
+    may not count fewer than are stored, and read after them it may not count more."""
+    if before is None or after is None:
+        return ["The audit log's head row (audit_head, the count of entries) is missing."]
+    if before > stored:
+        return [
+            f"The log's head counts {before} entries appended, but only {stored} are stored: "
+            f"{before - stored} were deleted, or the head was changed."
+        ]
+    if after < stored:
+        return [
+            f"The log's head counts {after} entries appended, but {stored} are stored: "
+            "the head was changed."
+        ]
+    return []
 
 
 def _entry_rows(conn: Connection) -> Iterator[sa.Row[Any]]:

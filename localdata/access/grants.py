@@ -3,7 +3,10 @@
 In production two roles use the database: the owner, which runs the migrations and owns the
 tables, and the service role the application connects as. The service role may read and write
 the other tables but only INSERT and SELECT the audit tables: it can never UPDATE, DELETE or
-TRUNCATE an audit row, whatever a bug or an intruder in the application tries. Apply them as
+TRUNCATE an audit row, whatever a bug or an intruder in the application tries. Of the audit
+log's head (the count of entries that appends take their ``seq`` from) it may only read and
+update the count; ``localdata audit verify`` catches a count that disagrees with the entries.
+Apply them as
 the owner after every migration::
 
     localdata audit grants localdata_service | psql "$OWNER_DATABASE_URL"
@@ -18,7 +21,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from localdata.access.tables import AUDIT_TABLES
+from localdata.access.tables import AUDIT_HEAD, AUDIT_TABLES
 from localdata.errors import UsageError
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -33,8 +36,9 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA {{schema}} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {{schema}} TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {{schema}} TO {role}",
-        f"REVOKE ALL ON {audit} FROM {role}",
+        f"REVOKE ALL ON {audit}, {AUDIT_HEAD} FROM {role}",
         f"GRANT SELECT, INSERT ON {audit} TO {role}",
+        f"GRANT SELECT, UPDATE (size) ON {AUDIT_HEAD} TO {role}",
     ]
 
 

@@ -36,7 +36,10 @@ other columns repeat parts of it so the log can be searched. An entry names the 
 read grouped by organisation and file (``{"org/file": [rows]}``); ``audit_records`` indexes
 each group (in ``record_id``), so "who looked at this record" is one indexed query.
 ``audit_checkpoints`` holds signed tree heads: the tree's size, its root, an Ed25519
-signature over both, and the frontier the next checkpoint continues from.
+signature over both, and the frontier the next checkpoint continues from. ``audit_head`` is
+one row, the number of entries appended: an append takes its ``seq`` by adding one to it, which
+locks the row until the append commits, so appends are serialised and ``seq`` has no gaps
+(created by the Alembic revision ``0005``).
 """
 
 from __future__ import annotations
@@ -175,4 +178,13 @@ audit_checkpoints = sa.Table(
     sa.Column("frontier", sa.JSON, nullable=False),
 )
 
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.CheckConstraint("id = 1", name="one_row"),
+)
+
 AUDIT_TABLES = ("audit_entries", "audit_records", "audit_checkpoints")
+AUDIT_HEAD = "audit_head"

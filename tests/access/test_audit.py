@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -12,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from localdata.access import audit
 from localdata.access.grants import apply_grants, grants_sql
 from localdata.access.signing import Signer
-from localdata.access.tables import audit_checkpoints, audit_entries, audit_records
-from localdata.errors import UsageError
+from localdata.access.tables import audit_checkpoints, audit_entries, audit_head, audit_records
+from localdata.errors import LocalDataError, UsageError
 from localdata.store.database import Database
 
 SIGNER = Signer.generate()
@@ -68,6 +69,16 @@ def _tamper(database: Database, statement: sa.Executable) -> list[str]:
     return verify(database).problems
 
 
+def test_audit_appends_at_once_from_many_connections_are_numbered_without_gaps(
+    database: Database,
+) -> None:
+    log = audit.AuditLog(SIGNER, every=10)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda _: fill(database, log, 5), range(24)))
+    result = verify(database)
+    assert (result.ok, result.entries, result.checkpoints) == (True, 120, 12)
+
+
 def test_audit_verify_detects_a_changed_entry(database: Database) -> None:
     forged = sa.select(audit_entries.c.entry).where(audit_entries.c.seq == 3).scalar_subquery()
     problems = _tamper(
@@ -103,6 +114,54 @@ def test_audit_verify_detects_a_deleted_last_entry(database: Database) -> None:
         conn.execute(sa.delete(audit_entries).where(audit_entries.c.seq == 9))
     problems = verify(database).problems
     assert any("only 9 entries" in p for p in problems)
+
+
+def test_audit_verify_detects_newest_entries_deleted_before_any_checkpoint(
+    database: Database,
+) -> None:
+    log = audit.AuditLog(SIGNER, every=100)
+    fill(database, log, 6)
+    with database.transaction() as conn:
+        conn.execute(sa.delete(audit_records).where(audit_records.c.seq >= 4))
+        conn.execute(sa.delete(audit_entries).where(audit_entries.c.seq >= 4))
+    assert verify(database).problems == [
+        "The log's head counts 6 entries appended, but only 4 are stored: "
+        "2 were deleted, or the head was changed."
+    ]
+
+
+def test_audit_verify_detects_a_head_counted_back(database: Database) -> None:
+    fill(database, audit.AuditLog(SIGNER), 3)
+    with database.transaction() as conn:
+        conn.execute(sa.update(audit_head).values(size=1))
+    assert verify(database).problems == [
+        "The log's head counts 1 entries appended, but 3 are stored: the head was changed."
+    ]
+
+
+def test_audit_append_refuses_without_its_head(database: Database) -> None:
+    fill(database, audit.AuditLog(SIGNER), 2)
+    with database.transaction() as conn:
+        conn.execute(sa.delete(audit_head))
+    with pytest.raises(LocalDataError, match="head row"):
+        fill(database, audit.AuditLog(SIGNER), 1)
+    with database.transaction() as conn:
+        assert len(audit.entries(conn)) == 2
+    assert "head row" in verify(database).problems[0]
+
+
+def test_audit_append_numbers_follow_a_rolled_back_append(database: Database) -> None:
+    log = audit.AuditLog(SIGNER)
+    fill(database, log, 2)
+    with pytest.raises(RuntimeError), database.transaction() as conn:
+        log.append(conn, "sign-in", actor="user:usr_1", record_ids=["org/file/1"])
+        raise RuntimeError("the action failed")
+    fill(database, log, 1)
+    with database.transaction() as conn:
+        assert [e["seq"] for e in audit.entries(conn)] == [2, 1, 0]
+        indexed = conn.execute(sa.select(audit_records.c.seq).distinct()).scalars().all()
+    assert sorted(indexed) == [0, 1, 2]
+    assert verify(database).ok
 
 
 def test_audit_verify_detects_a_deleted_middle_entry(database: Database) -> None:
@@ -199,6 +258,10 @@ def _assert_append_only(database: Database, role: str) -> None:
         sa.delete(audit_records),
         sa.update(audit_checkpoints).values(root="0" * 64),
         sa.text("TRUNCATE audit_entries CASCADE"),
+        sa.delete(audit_head),
+        sa.insert(audit_head).values(id=2, size=0),
+        sa.update(audit_head).values(id=2),
+        sa.text("TRUNCATE audit_head"),
     ):
         with pytest.raises(DBAPIError, match="permission denied"), database.engine.begin() as conn:
             conn.exec_driver_sql(f"SET LOCAL ROLE {role}")

@@ -29,7 +29,7 @@ from localdata.store.database import (
 TABLES = {"resources", "submissions", "submission_issues"}
 TABLES |= {"sources", "collection_attempts", "jobs"}
 TABLES |= {"users", "identities", "memberships", "api_keys", "dataset_access", "agreements"}
-TABLES |= {"audit_entries", "audit_records", "audit_checkpoints"}
+TABLES |= {"audit_entries", "audit_records", "audit_checkpoints", "audit_head"}
 TABLES |= {"events", "webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
 TABLES |= {"overdue_marks"}
 
