@@ -17,7 +17,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from localdata.access.accounts import get_user, user_principal
 from localdata.access.audit import AuditLog
 from localdata.access.model import Principal, Role, Scope
-from localdata.access.tables import SCOPES, api_keys
+from localdata.access.tables import SCOPES, api_keys, memberships, users
 from localdata.errors import NotSignedIn, UsageError
 
 PREFIX = "ldk_"
@@ -59,8 +59,8 @@ class ApiKey:
 
     @classmethod
     def from_row(cls, row: sa.Row[Any]) -> ApiKey:
-        """The key an ``api_keys`` row describes."""
-        values = {k: v for k, v in row._mapping.items() if k != "secret_hash"}
+        """The key an ``api_keys`` row (or a row holding its columns) describes."""
+        values = {c.name: row._mapping[c.name] for c in api_keys.c if c.name != "secret_hash"}
         return cls(**values | {"scopes": tuple(values["scopes"])})
 
     def active(self, now: datetime) -> bool:
@@ -156,13 +156,13 @@ class KeyChecker:
     def principal(self, conn: Connection, presented: str) -> Principal:
         """The principal a presented key stands for; ``NotSignedIn`` if it is not a good key."""
         key_id = presented.split(".", 1)[0]
-        row = conn.execute(sa.select(api_keys).where(api_keys.c.id == key_id)).first()
-        if row is None or not self._matches(presented, key_id, row.secret_hash):
+        rows = conn.execute(_KEY_WITH_ROLES, {"key_id": key_id}).all()
+        if not rows or not self._matches(presented, key_id, rows[0].secret_hash):
             raise NotSignedIn("This API key is not known. Check it, or make a new one.")
-        key = ApiKey.from_row(row)
+        key = ApiKey.from_row(rows[0])
         if not key.active(datetime.now(UTC)):
             raise NotSignedIn(f"The API key {key.id} has expired or been revoked.")
-        found = _principal(conn, key)
+        found = _joined_principal(key, rows)
         if found is None:
             raise NotSignedIn(f"The API key {key.id} belongs to a user who is switched off.")
         return found
@@ -191,6 +191,39 @@ class KeyChecker:
                 del self._good[digest]
 
 
+# Every request with a key reads the key, its user's state and roles: one query, not three.
+_KEY_WITH_ROLES = (
+    sa.select(
+        api_keys,
+        users.c.id.label("user_found"),
+        users.c.disabled_at.label("user_disabled_at"),
+        memberships.c.organisation.label("role_organisation"),
+        memberships.c.role.label("role"),
+    )
+    .select_from(
+        api_keys.outerjoin(users, users.c.id == api_keys.c.user_id).outerjoin(
+            memberships, memberships.c.user_id == api_keys.c.user_id
+        )
+    )
+    .where(api_keys.c.id == sa.bindparam("key_id"))
+)
+
+
+def _joined_principal(key: ApiKey, rows: Sequence[sa.Row[Any]]) -> Principal | None:
+    """``_principal`` from the rows of ``_KEY_WITH_ROLES``: one for each role of the user."""
+    if key.user_id is None:
+        return _organisation_principal(key)
+    if rows[0].user_found is None or rows[0].user_disabled_at is not None:
+        return None
+    roles: dict[str, set[Role]] = {}
+    for row in rows:
+        if row.role_organisation is not None:
+            roles.setdefault(row.role_organisation, set()).add(row.role)
+    scopes = cast(frozenset[Scope], frozenset(key.scopes))
+    held = {org: frozenset(found) for org, found in roles.items()}
+    return Principal("key", key.id, key.user_id, held, scopes)
+
+
 def principal_of(conn: Connection, key: ApiKey) -> Principal | None:
     """The principal a key stands for (without checking its secret, expiry or revocation)."""
     return _principal(conn, key)
@@ -200,8 +233,14 @@ def _principal(conn: Connection, key: ApiKey) -> Principal | None:
     scopes = cast(frozenset[Scope], frozenset(key.scopes))
     if key.user_id is not None:
         return user_principal(conn, key.user_id, scopes, key_id=key.id)
+    return _organisation_principal(key)
+
+
+def _organisation_principal(key: ApiKey) -> Principal:
+    """An organisation's key holds the roles its scopes stand for, in that organisation."""
     assert key.organisation is not None
     roles = frozenset(r for s in key.scopes for r in SCOPE_ROLES[s])
+    scopes = cast(frozenset[Scope], frozenset(key.scopes))
     return Principal("key", key.id, None, {key.organisation: roles}, scopes)
 
 

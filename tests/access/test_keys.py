@@ -55,6 +55,25 @@ def test_keys_resolve_to_the_owners_roles(library: Library) -> None:
     assert library.access.key_principal(org_secret).reader_for() == {HYN}
 
 
+def test_keys_carry_every_role_of_their_user_and_none_without_roles(library: Library) -> None:
+    user_id = make_user(library)
+    with library.access.transaction() as conn:
+        log = library.access.log
+        accounts.grant_role(conn, log, user_id, HYN, "information-governance", actor="cli")
+        accounts.grant_role(conn, log, user_id, "local-authority:BUN", "viewer", actor="cli")
+    made, secret = make_key(library, user_id=user_id)
+    principal = library.access.key_principal(secret)
+    assert dict(principal.roles) == {
+        HYN: frozenset({"publisher", "information-governance"}),
+        "local-authority:BUN": frozenset({"viewer"}),
+    }
+    with library.access.transaction() as conn:
+        assert keys.principal_of(conn, made) == principal
+        loner = accounts.create_user(conn, library.access.log, name="Bo", email=None, actor="cli")
+    _, lonely = make_key(library, user_id=loner.id)
+    assert dict(library.access.key_principal(lonely).roles) == {}
+
+
 def test_keys_refuse_a_wrong_secret_even_after_a_good_one(library: Library) -> None:
     made, secret = make_key(library, user_id=make_user(library))
     library.access.key_principal(secret)
