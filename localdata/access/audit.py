@@ -2,7 +2,9 @@
 
 Every read of restricted data, every denial, sign-in, key change, role change and agreement
 change is one entry, appended with ``AuditLog.append(conn, ...)`` on the connection that does
-the action, so the action and its entry commit or roll back together.
+the action, so the action and its entry commit or roll back together. A read has no
+transaction of its own: ``AuditLog.append_alone(database, "read", [fields])`` commits its
+entries before the rows are handed back.
 
 How it is tamper-evident (see ``merkle.py`` for the tree):
 
@@ -33,7 +35,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -43,6 +45,7 @@ from localdata.access import merkle
 from localdata.access.signing import Signer, Verifier
 from localdata.access.tables import audit_checkpoints, audit_entries, audit_head, audit_records
 from localdata.errors import LocalDataError, UsageError
+from localdata.store.database import Database
 from localdata.store.metadata import UtcDateTime
 
 BATCH = 10_000
@@ -135,54 +138,47 @@ class AuditLog:
         self.signer = signer
         self.every = every
 
-    def append(
-        self,
-        conn: Connection,
-        action: str,
-        *,
-        actor: str,
-        organisation: str | None = None,
-        dataset: str | None = None,
-        agreement: str | None = None,
-        purpose: str | None = None,
-        rows: int | None = None,
-        record_ids: Sequence[str] = (),
-        records: Mapping[str, Sequence[str | int]] | None = None,
-        details: Mapping[str, Any] | None = None,
-        at: datetime | None = None,
-    ) -> int:
+    def append(self, conn: Connection, action: str, **fields: Unpack[EntryFields]) -> int:
         """Append one entry in the caller's transaction and return its ``seq``.
 
         Name the records read either as ``record_ids`` or already grouped, as ``records``
         (``{"org/file": [rows]}``, see ``group_records``).
         """
-        grouped = group_records(record_ids)
-        for prefix, found in (records or {}).items():
-            grouped[prefix[:MAX_RECORD_ID]] = list(found)
-        records = dict(sorted(grouped.items()))
-        entry = {
-            "recorded_at": (at or datetime.now(UTC)).astimezone(UTC).isoformat(),
-            "action": action,
-            "actor": actor,
-            "organisation": organisation,
-            "dataset": dataset,
-            "agreement": agreement,
-            "purpose": purpose,
-            "rows": rows,
-            "records": records,
-            "details": dict(details or {}),
-        }
+        entry = new_entry(action, **fields)
         if conn.dialect.name == "postgresql":
             seq = _append_in_one_statement(conn, entry)
         else:
             seq = _take_seq(conn)
             conn.execute(_INSERT_ENTRY, _columns(entry | {"seq": seq}))
-            if records:
-                rows_of = [{"dataset": dataset or "", "record_id": p, "seq": seq} for p in records]
-                conn.execute(_INSERT_RECORDS, rows_of)
+            if entry["records"]:
+                named = entry["records"]
+                dataset = entry["dataset"] or ""
+                indexed = [{"dataset": dataset, "record_id": p, "seq": seq} for p in named]
+                conn.execute(_INSERT_RECORDS, indexed)
         if (seq + 1) % self.every == 0:
             self.checkpoint(conn)
         return seq
+
+    def append_alone(
+        self, database: Database, action: str, entries: Sequence[EntryFields]
+    ) -> list[int]:
+        """Append entries (``append``'s keywords, one mapping each) in a transaction of their
+        own, committed when this returns: for an action with no transaction to join, a read.
+
+        On PostgreSQL one entry is one statement committed as it runs, a single round trip to
+        the database where a transaction around it takes three; a checkpoint that falls due is
+        then signed in a transaction after it.
+        """
+        if len(entries) != 1 or database.engine.dialect.name != "postgresql":
+            with database.transaction() as conn:
+                return [self.append(conn, action, **fields) for fields in entries]
+        entry = new_entry(action, **entries[0])
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            seq = _append_in_one_statement(conn, entry)
+        if (seq + 1) % self.every == 0:
+            with database.transaction() as conn:
+                self.checkpoint(conn)
+        return [seq]
 
     def checkpoint(self, conn: Connection) -> Checkpoint | None:
         """Sign the tree as it is now, unless the newest checkpoint already covers it."""
@@ -209,6 +205,38 @@ class AuditLog:
         }
         conn.execute(sa.insert(audit_checkpoints).values(values))
         return Checkpoint(size, root, signed_at, self.signer.key_id, signature)
+
+
+class EntryFields(TypedDict, total=False):
+    """What an entry says besides its action: who did it, to what, why, and when."""
+
+    actor: Required[str]
+    organisation: str | None
+    dataset: str | None
+    agreement: str | None
+    purpose: str | None
+    rows: int | None
+    record_ids: Sequence[str]
+    records: Mapping[str, Sequence[str | int]] | None
+    details: Mapping[str, Any] | None
+    at: datetime | None
+
+
+def new_entry(action: str, **fields: Unpack[EntryFields]) -> dict[str, Any]:
+    """An entry as ``append`` records it, all but its ``seq``, which the append gives it."""
+    grouped = group_records(fields.get("record_ids", ()))
+    for prefix, found in (fields.get("records") or {}).items():
+        grouped[prefix[:MAX_RECORD_ID]] = list(found)
+    return {
+        "recorded_at": (fields.get("at") or datetime.now(UTC)).astimezone(UTC).isoformat(),
+        "action": action,
+        "actor": fields["actor"],
+        **{name: fields.get(name) for name in ("organisation", "dataset", "agreement")},
+        "purpose": fields.get("purpose"),
+        "rows": fields.get("rows"),
+        "records": dict(sorted(grouped.items())),
+        "details": dict(fields.get("details") or {}),
+    }
 
 
 def group_records(record_ids: Iterable[str]) -> dict[str, list[str | int]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
@@ -187,22 +186,18 @@ class Access:
 
     def record_frame(self, grant: gate.Grant, frame: pl.DataFrame) -> None:
         """Audit a read of these rows (a gated frame: organisation, _resource and _row)."""
-        grouped: dict[str, dict[str, list[str | int]]] = {}
-        if frame.height:
-            files = frame.group_by(gate.ORGANISATION, "_resource").agg(pl.col("_row").sort())
-            for org, resource, found in files.iter_rows():
-                grouped.setdefault(org, {})[f"{org}/{resource}"] = found
-        self._record(grant, grouped, frame.height)
+        self._record(grant, files_read(frame), frame.height)
 
     def _record(
         self, grant: gate.Grant, grouped: dict[str, dict[str, list[str | int]]], rows: int
     ) -> None:
         if not grant.restricted:
             return
-        with self.database.transaction() as conn:
-            for organisation, records in sorted(grouped.items()) or [("", {})]:
-                entry = self._read_entry(grant, organisation, records, rows)
-                self.log.append(conn, "read", **entry)
+        entries = [
+            self._read_entry(grant, organisation, records, rows)
+            for organisation, records in sorted(grouped.items()) or [("", {})]
+        ]
+        self.log.append_alone(self.database, "read", entries)
 
     def _read_entry(
         self,
@@ -210,7 +205,7 @@ class Access:
         organisation: str,
         records: dict[str, list[str | int]],
         rows: int,
-    ) -> dict[str, Any]:
+    ) -> audit.EntryFields:
         used = [a for a in grant.agreements if a.provider == organisation]
         own = organisation in grant.own
         count = sum(len(r) for r in records.values())
@@ -236,6 +231,32 @@ class Access:
         """Check the whole audit log (see ``audit.verify``)."""
         with self.database.engine.connect() as conn:
             return audit.verify(conn, self.log.signer)
+
+
+GROUP_IN_PYTHON = 20_000  # rows: fewer group faster in Python than in a Polars group_by
+
+
+def files_read(frame: pl.DataFrame) -> dict[str, dict[str, list[str | int]]]:
+    """The rows of a frame (organisation, _resource, _row) by organisation and file, each
+    file's rows in order: ``{org: {"org/file": [2, 3]}}``.
+
+    A page of a thousand rows groups in Python in about half the time a Polars ``group_by``
+    takes, which wakes its thread pool for the job; a large download groups in Polars.
+    """
+    grouped: dict[str, dict[str, list[str | int]]] = {}
+    if frame.height > GROUP_IN_PYTHON:
+        files = frame.group_by(gate.ORGANISATION, "_resource").agg(pl.col("_row").sort())
+        for org, resource, found in files.iter_rows():
+            grouped.setdefault(org, {})[f"{org}/{resource}"] = found
+        return grouped
+    by_file: dict[tuple[str, str], list[str | int]] = {}
+    columns = (frame.get_column(c).to_list() for c in (gate.ORGANISATION, "_resource", "_row"))
+    for org, resource, row in zip(*columns, strict=True):
+        by_file.setdefault((org, resource), []).append(row)
+    for (org, resource), found in by_file.items():
+        found.sort()
+        grouped.setdefault(org, {})[f"{org}/{resource}"] = found
+    return grouped
 
 
 def _level_and_agreements(conn: Connection, dataset: str) -> tuple[Level, list[Agreement]]:

@@ -79,6 +79,29 @@ def test_audit_appends_at_once_from_many_connections_are_numbered_without_gaps(
     assert (result.ok, result.entries, result.checkpoints) == (True, 120, 12)
 
 
+def test_audit_append_alone_commits_and_signs_when_a_checkpoint_falls_due(
+    database: Database,
+) -> None:
+    log = audit.AuditLog(SIGNER, every=3)
+    read = {"actor": "user:usr_1", "dataset": "spend", "rows": 2, "records": {"o/f": [1, 2]}}
+    seqs = [s for _ in range(7) for s in log.append_alone(database, "read", [read])]
+    assert seqs == list(range(7))
+    assert log.append_alone(database, "read", [read, read | {"organisation": "o"}]) == [7, 8]
+    result = verify(database)
+    assert (result.ok, result.entries, result.checkpoints) == (True, 9, 3)
+    with database.transaction() as conn:
+        assert audit.accesses_to(conn, "spend", "o/f/2")[0]["seq"] == 8
+
+
+def test_audit_append_alone_writes_nothing_without_its_head(database: Database) -> None:
+    with database.transaction() as conn:
+        conn.execute(sa.delete(audit_head))
+    with pytest.raises(LocalDataError, match="head row"):
+        audit.AuditLog(SIGNER).append_alone(database, "read", [{"actor": "user:usr_1"}])
+    with database.transaction() as conn:
+        assert audit.entries(conn) == []
+
+
 def test_audit_verify_detects_a_changed_entry(database: Database) -> None:
     forged = sa.select(audit_entries.c.entry).where(audit_entries.c.seq == 3).scalar_subquery()
     problems = _tamper(

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from localdata.access import audit
+from localdata.access import audit, service
 from localdata.access.model import ANONYMOUS, SYSTEM
 from localdata.errors import NoAgreement, NotSignedIn
 from localdata.events.tables import events
@@ -218,3 +218,20 @@ def test_gate_returns_nothing_when_the_audit_entry_cannot_be_written(
         library.page("spend", [], principal=member(HYN))
     with pytest.raises(RuntimeError, match="audit log is unavailable"):
         library.export("spend", [], "csv", principal=member(HYN))
+
+
+def test_gate_groups_read_rows_alike_in_python_and_in_polars(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "organisation": ["b", "a", "b", "a", "b", "a"],
+            "_resource": ["f2", "f1", "f2", "f1", "f3", "f9"],
+            "_row": [7, 3, 2, 1, 0, 5],
+        }
+    )
+    expected = {"a": {"a/f1": [1, 3], "a/f9": [5]}, "b": {"b/f2": [2, 7], "b/f3": [0]}}
+    assert service.files_read(frame) == expected
+    monkeypatch.setattr(service, "GROUP_IN_PYTHON", 2)
+    assert service.files_read(frame) == expected
+    assert service.files_read(frame.clear()) == {}
