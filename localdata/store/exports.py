@@ -31,9 +31,11 @@ iteration early stops the worker before its next group.
 from __future__ import annotations
 
 import io
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from typing import IO, Any, cast
 
@@ -47,6 +49,10 @@ from localdata.ingest.output import neutralise_formulas
 from localdata.standards.model import Datatype, Standard
 from localdata.store.filters import ORGANISATION, RecordQuery, query_fields
 from localdata.store.scans import PROVENANCE, condition, ordered_chunks, with_organisation
+
+# Audit log writes wait on the database (a commit); they run beside the work of making the
+# records ready rather than before it. A few threads: one per read in flight at most.
+AUDITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="localdata-audit")
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet")
 PROVENANCE_NAMES = {"_resource": "resource", "_row": "row", "_entry_date": "entry_date"}
@@ -74,11 +80,17 @@ def export(
     fmt: str,
     *,
     organisations: Collection[str] | None = None,
+    audit: Callable[[pl.DataFrame], None] | None = None,
 ) -> Iterator[bytes]:
     """Every record the query matches, in its order, as a file in ``fmt``, in chunks of bytes.
 
     ``_size`` and ``_next`` are ignored. ``organisations``, if given, are those the table has
     partitions for; otherwise they are listed from the table when needed.
+
+    ``audit``, if given, is called with the identities (organisation, ``_resource``, ``_row``)
+    of every row the file will hold, in another thread while its first bytes are made, and no
+    byte is handed back until it has returned: if it raises, so does the first ``next``. The
+    rows are then held in memory, read once (audited data is restricted, and small).
 
     Example::
 
@@ -93,18 +105,50 @@ def export(
     geometry = _geometry_field(standard) if fmt == "geojson" else None
     read = [*names, *([geometry] if geometry and geometry not in names else []), *PROVENANCE]
     pipe = _Pipe()
-    if fmt == "parquet" and not query.sort:
+    if fmt == "parquet" and not query.sort and audit is None:
         # A Parquet file is read by column and sorted by whoever reads it, so without a _sort
         # it is written in storage order, straight from the table: about twice as fast.
         return _streamed(pipe, _parquet_as_stored(frame.filter(condition(query)), names))
-    chunks = pipe.until_stopped(ordered_chunks(frame, query, read, organisations))
+    audited = None
+    if audit is None:
+        chunks = pipe.until_stopped(ordered_chunks(frame, query, read, organisations))
+    else:
+        named = list(dict.fromkeys([*read, ORGANISATION]))
+        held = list(ordered_chunks(frame, query, named, organisations))
+        audited = AUDITS.submit(audit, _identities(held))
+        chunks = pipe.until_stopped(iter(held))
     producers: dict[str, Callable[[], Producer]] = {
         "csv": lambda: _csv(chunks, names, standard),
         "json": lambda: _json(chunks, names),
         "geojson": lambda: _geojson(chunks, names, geometry or ""),
         "parquet": lambda: _parquet(chunks, names, frame.select(read).collect_schema()),
     }
-    return _streamed(pipe, producers[fmt]())
+    streamed = _streamed(pipe, producers[fmt]())
+    return streamed if audited is None else _after(audited, streamed)
+
+
+def _identities(chunks: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """The organisation, ``_resource`` and ``_row`` of every row of the chunks."""
+    if not chunks:
+        schema = {ORGANISATION: pl.String(), "_resource": pl.String(), "_row": pl.Int64()}
+        return pl.DataFrame(schema=schema)
+    return pl.concat([chunk.select(ORGANISATION, "_resource", "_row") for chunk in chunks])
+
+
+def _after(done: Future[None], chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, with the first made while ``done`` finishes; ``done``'s error if it failed.
+
+    Both happen before this returns, so a failed audit is an error before any byte is sent.
+    """
+    try:
+        first = next(chunks, None)
+        done.result()
+    except BaseException:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        raise
+    return itertools.chain([] if first is None else [first], chunks)
 
 
 def _provenance() -> pl.Expr:

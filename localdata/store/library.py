@@ -10,11 +10,9 @@ never seen, and is rolled back by the next publish.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -36,12 +34,10 @@ from localdata.store import metadata
 from localdata.store.database import Database, open_database
 from localdata.store.lake import PARTITION, Lake
 from localdata.store.query import (
-    AUDITS,
     Page,
     RecordQuery,
     export,
     fetch_page,
-    filtered,
     parse_query,
 )
 from localdata.store.sizes import DownloadSizes
@@ -305,18 +301,11 @@ class Library:
         grant, parsed, publishers = self._query(dataset, params, principal, purpose)
         frame = grant.apply(self._rows(grant.standard, parsed.as_of))
         partitions = self._partitions(grant, publishers())
-        if grant.restricted:
-            # Audit every row the download will hold before sending any. The matching rows
-            # are read once, into memory (restricted datasets are small), and sent from there.
-            # The audit entry is written while the first chunk is made, and no chunk is sent
-            # until it has committed.
-            rows = filtered(frame, parsed.query, grant.standard).collect()
-            audited = AUDITS.submit(self.access.record_frame, grant, rows)
-            chunks = export(
-                rows.lazy(), parsed.query, grant.standard, fmt, organisations=partitions
-            )
-            return _after(audited, chunks)
-        return export(frame, parsed.query, grant.standard, fmt, organisations=partitions)
+        # Every row the download will hold is audited before any byte of it is handed back.
+        audit = partial(self.access.record_frame, grant) if grant.restricted else None
+        return export(
+            frame, parsed.query, grant.standard, fmt, organisations=partitions, audit=audit
+        )
 
     def _query(
         self,
@@ -574,22 +563,6 @@ def _with_provenance(report: Report, sha256: str, entry_date: dt.date) -> pl.Dat
         pl.lit(sha256).alias("_resource"),
         pl.lit(entry_date).alias("_entry_date"),
     ).select([*report.standard.field_names, "_resource", "_row", "_entry_date"])
-
-
-def _after(done: Future[None], chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks, with the first made while ``done`` finishes; ``done``'s error if it failed.
-
-    Both happen before this returns, so a failed audit is an error before any byte is sent.
-    """
-    try:
-        first = next(chunks, None)
-        done.result()
-    except BaseException:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-        raise
-    return itertools.chain([] if first is None else [first], chunks)
 
 
 def _empty_rows(standard: Standard) -> pl.LazyFrame:

@@ -41,7 +41,6 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,7 +50,7 @@ import polars as pl
 
 from localdata.standards.model import Standard
 from localdata.store.cursors import Cursor, Key, write_cursor
-from localdata.store.exports import EXPORT_FORMATS, export, json_records, record_columns
+from localdata.store.exports import AUDITS, EXPORT_FORMATS, export, json_records, record_columns
 from localdata.store.filters import (
     DEFAULT_SIZE,
     MAX_SIZE,
@@ -73,10 +72,6 @@ from localdata.store.scans import (
     picks_partitions_only,
     with_organisation,
 )
-
-# Audit log writes wait on the database (a commit); they run beside the work of making the
-# records ready rather than before it. A few threads: one per read in flight at most.
-AUDITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="localdata-audit")
 
 
 @dataclass
