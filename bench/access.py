@@ -2,7 +2,7 @@
 
 Run it from the repository root::
 
-    python bench/access.py              # 1,000 rows, 50 reads of each kind, on SQLite
+    python bench/access.py              # 1,000 rows, 100 reads of each kind, on SQLite
     python bench/access.py --json
     python bench/access.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
@@ -147,7 +147,7 @@ def measure(library: Library, rows: int, repeat: int) -> dict[str, dict[str, flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--database-url", help="A PostgreSQL URL (a schema is made and dropped).")
     args = parser.parse_args()
