@@ -6,7 +6,7 @@ Every change here is written to the audit log in the same transaction as the cha
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -136,26 +136,25 @@ def roles_of(conn: Connection, user_id: str) -> dict[str, frozenset[Role]]:
     query = sa.select(memberships.c.organisation, memberships.c.role).where(
         memberships.c.user_id == user_id
     )
+    return roles_by_organisation((row.organisation, row.role) for row in conn.execute(query))
+
+
+def roles_by_organisation(held: Iterable[tuple[str, Role]]) -> dict[str, frozenset[Role]]:
+    """(organisation, role) pairs as each organisation's set of roles."""
     found: dict[str, set[Role]] = {}
-    for row in conn.execute(query):
-        found.setdefault(row.organisation, set()).add(row.role)
+    for organisation, role in held:
+        found.setdefault(organisation, set()).add(role)
     return {org: frozenset(roles) for org, roles in found.items()}
 
 
 def user_principal(
-    conn: Connection,
-    user_id: str,
-    scopes: frozenset[Scope] = ALL_SCOPES,
-    *,
-    key_id: str | None = None,
+    conn: Connection, user_id: str, scopes: frozenset[Scope] = ALL_SCOPES
 ) -> Principal | None:
-    """The principal of a user (through one of their keys, if ``key_id``), unless disabled."""
+    """The principal of a signed-in user, unless they are switched off."""
     user = conn.execute(sa.select(users.c.disabled_at).where(users.c.id == user_id)).first()
     if user is None or user.disabled_at is not None:
         return None
     roles: Mapping[str, frozenset[Role]] = roles_of(conn, user_id)
-    if key_id:
-        return Principal("key", key_id, user_id, roles, scopes)
     return Principal("user", user_id, user_id, roles, scopes)
 
 

@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
 
-from localdata.access.accounts import get_user, user_principal
+from localdata.access.accounts import get_user, roles_by_organisation
 from localdata.access.audit import AuditLog
 from localdata.access.model import Principal, Role, Scope
 from localdata.access.tables import SCOPES, api_keys, memberships, users
@@ -210,38 +210,24 @@ _KEY_WITH_ROLES = (
 
 
 def _joined_principal(key: ApiKey, rows: Sequence[sa.Row[Any]]) -> Principal | None:
-    """``_principal`` from the rows of ``_KEY_WITH_ROLES``: one for each role of the user."""
+    """The principal from the rows of ``_KEY_WITH_ROLES`` (one for each role of its user), or
+    None when the key's user is gone or switched off."""
+    scopes = cast(frozenset[Scope], frozenset(key.scopes))
     if key.user_id is None:
-        return _organisation_principal(key)
+        assert key.organisation is not None
+        own = frozenset(r for s in key.scopes for r in SCOPE_ROLES[s])
+        return Principal("key", key.id, None, {key.organisation: own}, scopes)
     if rows[0].user_found is None or rows[0].user_disabled_at is not None:
         return None
-    roles: dict[str, set[Role]] = {}
-    for row in rows:
-        if row.role_organisation is not None:
-            roles.setdefault(row.role_organisation, set()).add(row.role)
-    scopes = cast(frozenset[Scope], frozenset(key.scopes))
-    held = {org: frozenset(found) for org, found in roles.items()}
-    return Principal("key", key.id, key.user_id, held, scopes)
+    held = [(r.role_organisation, r.role) for r in rows if r.role_organisation is not None]
+    return Principal("key", key.id, key.user_id, roles_by_organisation(held), scopes)
 
 
 def principal_of(conn: Connection, key: ApiKey) -> Principal | None:
-    """The principal a key stands for (without checking its secret, expiry or revocation)."""
-    return _principal(conn, key)
-
-
-def _principal(conn: Connection, key: ApiKey) -> Principal | None:
-    scopes = cast(frozenset[Scope], frozenset(key.scopes))
-    if key.user_id is not None:
-        return user_principal(conn, key.user_id, scopes, key_id=key.id)
-    return _organisation_principal(key)
-
-
-def _organisation_principal(key: ApiKey) -> Principal:
-    """An organisation's key holds the roles its scopes stand for, in that organisation."""
-    assert key.organisation is not None
-    roles = frozenset(r for s in key.scopes for r in SCOPE_ROLES[s])
-    scopes = cast(frozenset[Scope], frozenset(key.scopes))
-    return Principal("key", key.id, None, {key.organisation: roles}, scopes)
+    """The principal a key stands for (without checking its secret, expiry or revocation);
+    None when its user is gone or switched off."""
+    rows = conn.execute(_KEY_WITH_ROLES, {"key_id": key.id}).all()
+    return _joined_principal(key, rows) if rows else None
 
 
 def revoke_key(

@@ -180,7 +180,7 @@ def _key_principal(conn: Connection, key_id: str) -> Principal | None:
         return None
     if not key.active(now()):
         return None
-    return keys._principal(conn, key)  # the access package's one way from a key to a principal
+    return keys.principal_of(conn, key)
 
 
 def _secrets(library: Library, subscription: sa.Row[Any], moment: dt.datetime) -> list[str]:

@@ -48,7 +48,13 @@ from localdata.ingest.datatypes import canonical_text
 from localdata.ingest.output import neutralise_formulas
 from localdata.standards.model import Datatype, Standard
 from localdata.store.filters import ORGANISATION, RecordQuery, query_fields
-from localdata.store.scans import PROVENANCE, condition, ordered_chunks, with_organisation
+from localdata.store.scans import (
+    IDENTITY,
+    PROVENANCE,
+    condition,
+    ordered_chunks,
+    with_organisation,
+)
 
 # Audit log writes wait on the database (a commit); they run beside the work of making the
 # records ready rather than before it. A few threads: one per read in flight at most.
@@ -56,6 +62,7 @@ AUDITS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="localdata-audit")
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet")
 PROVENANCE_NAMES = {"_resource": "resource", "_row": "row", "_entry_date": "entry_date"}
+IDENTITY_TYPES = (pl.String(), pl.String(), pl.Int64())  # of organisation, _resource, _row
 _QUEUE_DEPTH = 8
 _GEOMETRY_ORDER = (Datatype.POINT, Datatype.MULTIPOLYGON)
 
@@ -130,9 +137,8 @@ def export(
 def _identities(chunks: Sequence[pl.DataFrame]) -> pl.DataFrame:
     """The organisation, ``_resource`` and ``_row`` of every row of the chunks."""
     if not chunks:
-        schema = {ORGANISATION: pl.String(), "_resource": pl.String(), "_row": pl.Int64()}
-        return pl.DataFrame(schema=schema)
-    return pl.concat([chunk.select(ORGANISATION, "_resource", "_row") for chunk in chunks])
+        return pl.DataFrame(schema=dict(zip(IDENTITY, IDENTITY_TYPES, strict=True)))
+    return pl.concat([chunk.select(IDENTITY) for chunk in chunks])
 
 
 def _after(done: Future[None], chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -67,6 +67,8 @@ def test_keys_carry_every_role_of_their_user_and_none_without_roles(library: Lib
         HYN: frozenset({"publisher", "information-governance"}),
         "local-authority:BUN": frozenset({"viewer"}),
     }
+    assert (principal.kind, principal.id, principal.user_id) == ("key", made.id, user_id)
+    assert principal.scopes == frozenset({"read", "publish"})
     with library.access.transaction() as conn:
         assert keys.principal_of(conn, made) == principal
         loner = accounts.create_user(conn, library.access.log, name="Bo", email=None, actor="cli")
