@@ -16,6 +16,7 @@ act on it, in plain English.
     │   ├── InvalidQuery                400  a filter, sort, page size or cursor cannot be used
     │   ├── UnknownStandard             404  no standard has that name
     │   ├── UnknownOrganisation         404  no organisation matches that identifier
+    │   ├── OrganisationNotIdentified   400  nothing says which organisation published a file
     │   ├── VersionNotFound             404  no submission or published version has that number
     │   ├── SourceNotFound              404  no source has that number
     │   ├── AgreementNotFound           404  no data sharing agreement has that identifier
@@ -119,6 +120,12 @@ class UnknownOrganisation(UsageError):
 
     status = 404
     title = "Organisation not found"
+
+
+class OrganisationNotIdentified(UsageError):
+    """No organisation was given for a file, and the file does not say which it is."""
+
+    title = "Organisation not known"
 
 
 class VersionNotFound(UsageError):

@@ -86,12 +86,14 @@ def test_demo_plan_has_every_kind_of_history() -> None:
     spend_files = [p for p in planned if p.dataset == "spend"]
     registers = [p for p in planned if p.dataset == "brownfield-land"]
     assert Counter(p.expect for p in planned) == {
-        "published": 198,
+        "published": 203,
         "rejected": 11,
         "unchanged": 6,
     }
     assert len({p.council.id for p in spend_files}) >= 30
-    assert all(150 <= data_rows(p.content, "cp1252") <= 600 for p in spend_files)
+    assert all(50 <= data_rows(p.content, "cp1252") <= 600 for p in spend_files)
+    quarters = [p for p in spend_files if "-q" in p.filename]
+    assert quarters and all(data_rows(q.content, "cp1252") > 150 for q in quarters)
     assert all(10 <= data_rows(p.content) <= 60 for p in registers)
     days = [p.when.date() for p in planned]
     assert (TODAY - min(days)).days > 450 and max(days) < TODAY
@@ -107,15 +109,13 @@ def test_spend_layouts_map_to_the_standard(layout: str) -> None:
     assert errors_of(bad) == {"date-unrecognised", "missing-value"}
 
 
-def test_spend_files_revise_add_and_withdraw_payments() -> None:
+def test_spend_files_made_later_revise_and_withdraw_payments() -> None:
     style = spend.spend_style(council("LDS"), 0)
-    march = [p.as_of(MONTH) for m in range(MONTH - 2, MONTH + 1)
-             for p in spend.payments(style, 0, m)]  # fmt: skip
-    april = [p.as_of(MONTH + 1) for m in range(MONTH - 1, MONTH + 2)
-             for p in spend.payments(style, 0, m)]  # fmt: skip
-    before = {(p.reference, p.line): p.pence for p in march if p}
-    after = {(p.reference, p.line): p.pence for p in april if p}
-    assert after.keys() - before.keys() and before.keys() - after.keys()
+    made = [p.as_of(MONTH) for p in spend.payments(style, 0, MONTH)]
+    corrected = [p.as_of(MONTH + 2) for p in spend.payments(style, 0, MONTH)]
+    before = {(p.reference, p.line): p.pence for p in made if p}
+    after = {(p.reference, p.line): p.pence for p in corrected if p}
+    assert before.keys() - after.keys() and not after.keys() - before.keys()
     assert any(before[k] != after[k] for k in before.keys() & after.keys())
 
 
@@ -158,11 +158,15 @@ def test_load_demo_publishes_history_once(tmp_path) -> None:
         expected["rejected"],
         expected["unchanged"],
     )
-    assert (summary.published, summary.rejected, summary.unchanged) == (27, 4, 2)
-    assert len(lines) == 33 and summary.rows > 5000
+    assert (summary.published, summary.rejected, summary.unchanged) == (28, 4, 2)
+    assert len(lines) == 34 and summary.rows > 2000
     first = choose_councils(Register.default(), 0, 6)[0]
-    diff = library.diff(library.versions("spend", first.id)[0].id)
-    assert diff.added and diff.removed and diff.changed
+    corrected, latest = library.versions("spend", first.id)[:2]
+    assert corrected.period is not None and latest.period is not None
+    assert corrected.period < latest.period  # an earlier month, published again
+    diff = library.diff(corrected.id)
+    assert diff.changed and not diff.added
+    assert library.diff(latest.id).removed == 0  # a new month takes nothing away
     versions = {dataset: len(library.versions(dataset)) for dataset in DATASETS}
     # Issue 5: the demo registers a source served on 127.0.0.1, shown in the API.
     listed = TestClient(create_app(library.settings, library)).get("/api/v1/sources").json()

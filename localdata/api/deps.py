@@ -14,7 +14,7 @@ from fastapi import Depends, Header, Request
 from pydantic import BaseModel
 
 from localdata.access.model import ANONYMOUS, Principal
-from localdata.errors import Forbidden, NotSignedIn
+from localdata.errors import NotSignedIn
 from localdata.store.library import Library
 
 SESSION_USER = "user_id"
@@ -80,12 +80,7 @@ SignedInDep = Annotated[Principal, Depends(_signed_in)]
 
 def require_publisher(library: Library, principal: Principal, organisation: str) -> None:
     """Refuse unless the principal may publish for the organisation (or submissions are open)."""
-    if library.settings.open_submissions:
-        return
-    if not principal.signed_in:
-        raise NotSignedIn("Sign in, or send an API key with the publish scope, to publish data.")
-    if not principal.can_publish(organisation):
-        raise Forbidden(f"Only a publisher of {organisation} can publish its data.")
+    library.authorise_publish(principal, organisation)
 
 
 authenticate = Depends(request_principal)

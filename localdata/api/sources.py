@@ -28,6 +28,13 @@ class NewSource(BaseModel):
         min_length=1, max_length=2000, description="The file, or a page linking to it."
     )
     schedule: Schedule = Field("daily", description="How often to collect it.")
+    period: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="For a periodic standard, the period every file at the URL covers (such "
+        "as 2024/25); without it, each file's period is worked out from the file.",
+    )
 
 
 @router.get("/sources")
@@ -60,6 +67,7 @@ async def post_source(
         body.url,
         schedule=body.schedule,
         created_by=principal.actor if principal.signed_in else "api",
+        period=body.period,
     )
     return {"source": _describe(library, source.id).to_dict()}
 

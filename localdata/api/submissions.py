@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -9,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from localdata.api.check import read_limited
-from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, require_publisher
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep
 from localdata.store.catalogue import version_dict
 
 router = APIRouter(tags=["submissions"], responses=PROBLEMS)
@@ -30,24 +31,49 @@ async def post_submission(
     principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="The file to publish.")],
     organisation: Annotated[
-        str, Form(min_length=1, description="Who publishes it: a code, curie or name.")
-    ],
+        str | None,
+        Form(
+            min_length=1,
+            description="Who publishes it: a code, curie or name. Without it, the file must "
+            "say which organisation published it.",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        Form(
+            min_length=1,
+            max_length=40,
+            description="For a periodic standard (such as spend), the period the file covers: "
+            "2025-03, 2025-Q1, 2025, 2024/25 or 2024-04/2024-10. Without it, the period is "
+            "worked out from the file.",
+        ),
+    ] = None,
 ) -> JSONResponse:
-    """Check a file and, if nothing must be fixed, publish it as the organisation's data."""
-    org = library.organisation(organisation)
-    require_publisher(library, principal, org)
+    """Check a file and, if nothing must be fixed, publish it into the national dataset.
+
+    A file of a snapshot standard replaces the organisation's data; a file of a periodic
+    standard replaces only its period's, and the answer says what it replaced.
+    """
+    library.authorise_publish(
+        principal, library.organisation(organisation) if organisation else None
+    )
     content = await read_limited(file, library.settings.max_upload_bytes)
     done = await run_in_threadpool(
-        library.publish,
-        content,
-        name,
-        org,
-        filename=file.filename or "upload",
-        submitted_by=principal.actor if principal.signed_in else None,
+        partial(
+            library.publish,
+            content,
+            name,
+            organisation,
+            filename=file.filename or "upload",
+            submitted_by=principal.actor if principal.signed_in else None,
+            period=period,
+            principal=principal,
+        )
     )
     body: dict[str, Any] = {
         "ok": done.published,
         "submission": version_dict(done.submission),
+        "notes": done.notes(),
         "report": done.report.to_dict() if done.report else None,
     }
     status = {"published": 201, "unchanged": 200, "rejected": 409}[done.submission.status]

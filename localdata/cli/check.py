@@ -38,6 +38,11 @@ def check_command(
     output_format: OutputFormat = typer.Option(
         OutputFormat.TEXT, "--format", help="Print the report as text or JSON."
     ),
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help="For a periodic standard, the period the file covers: 2025-03, 2025-Q1, 2024/25.",
+    ),
 ) -> None:
     """Check FILE against a standard and say, in plain English, what to fix.
 
@@ -58,6 +63,7 @@ def check_command(
             output=output,
             keep_table=False,
             progress=progress,
+            period=period,
         )
     if output_format is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), default=str, ensure_ascii=False))
@@ -75,6 +81,8 @@ def print_report(report: Report) -> None:
         f"({standard.name}, version {standard.version})",
         markup=False,
     )
+    if report.period is not None:
+        console.print(f"It covers {report.period.title} ({report.period.label}).", markup=False)
     console.print(
         f"{report.rows:,} rows. {counts[Severity.ERROR]:,} to fix before publishing, "
         f"{counts[Severity.WARNING]:,} to fix when you can, "

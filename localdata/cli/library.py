@@ -38,29 +38,42 @@ def init_command() -> None:
 def publish_command(
     file: Path = typer.Argument(..., metavar="FILE", help="The file to publish."),
     standard: str = typer.Option(..., "--standard", "-s", help="The dataset's standard."),
-    organisation: str = typer.Option(..., "--organisation", "-o", help="Who publishes it."),
+    organisation: str | None = typer.Option(
+        None, "--organisation", "-o", help="Who publishes it (worked out from the file if not)."
+    ),
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help="For a periodic standard, the period the file covers: 2025-03, 2025-Q1, 2024/25 "
+        "(worked out from the file if not given).",
+    ),
 ) -> None:
-    """Check FILE and, if nothing must be fixed, publish it as the organisation's data.
+    """Check FILE and, if nothing must be fixed, publish it into the national dataset.
 
-    Exits 0 when published (or unchanged), 1 when something must be fixed first, 2 when the
-    file or command cannot be used.
+    A file of a snapshot standard (such as brownfield-land) replaces the organisation's data; a
+    file of a periodic standard (such as spend) replaces only its period's. Exits 0 when
+    published (or unchanged), 1 when something must be fixed first, 2 when the file or command
+    cannot be used.
 
     Example: localdata publish spend-2024-03.csv --standard spend --organisation E07000120
     """
     if not file.is_file():
         raise typer.BadParameter(f"There is no file at {file}.", param_hint="FILE")
     with open_library() as library:
-        done = library.publish(file, standard, organisation)
+        done = library.publish(file, standard, organisation, period=period)
     if done.report is not None:
         print_report(done.report)
     submission = done.submission
+    covering = f" ({submission.period.title})" if submission.period else ""
     messages = {
-        "published": f"Published as version {submission.id} of {submission.dataset} for "
-        f"{submission.organisation}: {submission.rows:,} rows.",
-        "unchanged": "This is the same file as the current version, so nothing changed.",
-        "rejected": "Nothing was published: the earlier version stays current.",
+        "published": f"Published as version {submission.id} of {submission.dataset}{covering} "
+        f"for {submission.organisation}: {submission.rows:,} rows.",
+        "unchanged": f"This is the same file as the current version{covering}, so nothing changed.",
+        "rejected": "Nothing was published: what was published before stays as it was.",
     }
     console.print(f"\n{messages[submission.status]}", markup=False)
+    for note in done.notes():
+        console.print(note, markup=False)
     raise typer.Exit(EXIT_MUST_FIX if submission.status == "rejected" else EXIT_OK)
 
 
@@ -79,9 +92,11 @@ def versions_command(
     if not found:
         console.print("No versions have been published yet.", markup=False)
     for version in found:
+        period = version.period.label if version.period else ""
         console.print(
             f"{version.id:>6}  {version.submitted_at:%Y-%m-%d %H:%M}  "
-            f"{version.organisation:<32} {version.rows:>9,} rows  {version.filename}",
+            f"{version.organisation:<32} {period:<16} {version.rows:>9,} rows  "
+            f"{version.filename}",
             markup=False,
         )
 

@@ -18,6 +18,12 @@ def add_command(
     url: str = typer.Argument(..., help="The file's address, or a page that links to it."),
     organisation: str = typer.Option(..., "--organisation", "-o", help="Who publishes it."),
     schedule: str = typer.Option("daily", "--schedule", help="hourly, daily or weekly."),
+    period: str | None = typer.Option(
+        None,
+        "--period",
+        help="For a periodic standard, the period every file there covers, like 2024/25 "
+        "(worked out from each file if not given).",
+    ),
 ) -> None:
     """Register URL as where the organisation publishes DATASET; workers collect it.
 
@@ -29,7 +35,7 @@ def add_command(
     from localdata.collect.sources import add_source
 
     with open_library() as library:
-        source = add_source(library, dataset, organisation, url, schedule=schedule)
+        source = add_source(library, dataset, organisation, url, schedule=schedule, period=period)
     console.print(
         f"Registered source {source.id}: {source.dataset} for {source.organisation} from "
         f"{source.url}, collected {source.schedule}.",

@@ -173,6 +173,7 @@ def publish(library: Library, attempt_id: int) -> Attempt:
                 source.organisation,
                 filename=filename(attempt.url),
                 submitted_by=f"source:{source.id}",
+                period=source.period,
             )
             submission_id = done.submission.id
         except LocalDataError as failed:

@@ -19,6 +19,7 @@ from localdata.collect.tables import (
     sources,
 )
 from localdata.errors import SourceNotFound, UsageError
+from localdata.standards.periods import Period
 from localdata.store.library import Library
 from localdata.store.metadata import now, submissions
 
@@ -43,6 +44,7 @@ class Source:
     next_due_at: dt.datetime
     created_at: dt.datetime
     created_by: str | None
+    period: str | None = None  # the period its files cover, when always the same
 
     @classmethod
     def from_row(cls, row: sa.Row[Any]) -> Source:
@@ -101,11 +103,23 @@ def add_source(
     *,
     schedule: str = "daily",
     created_by: str | None = None,
+    period: str | None = None,
 ) -> Source:
-    """Register a URL an organisation publishes a dataset at; it is collected straight away."""
+    """Register a URL an organisation publishes a dataset at; it is collected straight away.
+
+    ``period``: for a periodic standard, the period every file at the URL covers (such as
+    ``2024/25`` for a year-to-date file); without it, each file's period is worked out.
+    """
     standard = library.standards.get(dataset)
     org = library.organisation(organisation)
     url = url.strip()
+    if period is not None:
+        if not standard.periodic:
+            raise UsageError(
+                f"The {standard.name} standard is not published by period: each file is the "
+                "organisation's whole register, so leave out the period."
+            )
+        period = Period.parse(period).label
     _check_url(url)
     if schedule not in SCHEDULES:
         raise UsageError(f"'{schedule}' is not a schedule. Use one of: {', '.join(SCHEDULES)}.")
@@ -133,6 +147,7 @@ def add_source(
             "next_due_at": moment,
             "created_at": moment,
             "created_by": created_by,
+            "period": period,
         }
         source_id = conn.execute(sa.insert(sources).values(values).returning(sources.c.id))
         return get_source(conn, int(source_id.scalar_one()))

@@ -79,6 +79,7 @@ class SourceWithStatus:
             "organisation": source.organisation,
             "url": source.url,
             "schedule": source.schedule,
+            "period": source.period,
             "active": source.state == "active",
             "next_due_at": source.next_due_at.isoformat() if source.state == "active" else None,
             "created_at": source.created_at.isoformat(),

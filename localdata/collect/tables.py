@@ -9,6 +9,8 @@ schedule.
   collected (the scheduler queues one ``collect`` job for that time and moves it on).
 - ``state``: ``active``, ``paused`` (kept, not collected) or ``retired`` (no longer used).
 - ``created_at``, ``created_by``: when it was registered, and by whom when known.
+- ``period``: for a periodic standard, the period every file at the URL covers (such as
+  ``2024/25``), when the publisher said so; null means each file's period is worked out.
 
 ``collection_attempts``: every fetch of a source, append-only except for ``submission_id``,
 which the publish job fills in when it has checked the file.
@@ -57,6 +59,7 @@ sources = sa.Table(
     sa.Column("next_due_at", UtcDateTime, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("created_by", sa.Text),
+    sa.Column("period", sa.String(40)),
     sa.CheckConstraint(_in("schedule", SCHEDULES), name="schedule"),
     sa.CheckConstraint(_in("state", SOURCE_STATES), name="state"),
     sa.Index(None, "state", "next_due_at"),

@@ -4,19 +4,24 @@ Each council gets a role per dataset from its place in the chosen list, so that 
 however small, has councils in each state a standards owner needs to see:
 
 - current: publishes every month (spend) or after each yearly review (the others);
+- corrects: publishes every month, and publishes the month before its latest again, corrected;
+- quarterly: publishes spend a quarter at a time, each file replacing its three months;
+- gap: publishes every month but one, so coverage shows that month missing;
 - overdue: published spend for a while, then stopped 3 to 7 months ago;
 - failing: its latest file has mistakes, so it was rejected and the version before stays current;
 - fixed: one file was rejected, and a corrected one published a few days later;
 - repeat: sent the same file twice, so the second changed nothing;
 - never: has not published the dataset at all.
 
-Spend roles follow ``SPEND_ROLES`` from the second council on (the first is always current,
-so ``load_demo`` can tell from it whether the demo is loaded); brownfield roles follow
-``BROWNFIELD_ROLES`` for planning authorities (county councils keep no register); every third
-council publishes its land and building assets, a year apart, and two of them fail.
+Spend roles follow ``SPEND_ROLES`` from the second council on (the first always publishes
+every month and corrects one, so ``load_demo`` can tell from it whether the demo is loaded);
+brownfield roles follow ``BROWNFIELD_ROLES`` for planning authorities (county councils keep no
+register); every third council publishes its land and building assets, a year apart, and two
+of them fail.
 
-A spend file for a month is submitted between the 5th and the 25th of the next month, in
-working hours; a file whose date has not come yet is not submitted.
+A spend file holds one month (spend is a periodic standard: each file replaces only its own
+month), and is submitted between the 5th and the 25th of the next month, in working hours; a
+file whose date has not come yet is not submitted.
 """
 
 from __future__ import annotations
@@ -35,13 +40,13 @@ SPEND_ROLES = (
     "fixed",
     "never",
     "repeat",
+    "corrects",
     "current",
-    "current",
-    "current",
-    "current",
+    "quarterly",
+    "gap",
     "overdue",
     "current",
-    "current",
+    "corrects",
     "current",
     "current",
 )
@@ -79,7 +84,7 @@ def plan_demo(councils: list[Council], seed: int, today: date) -> list[Planned]:
     """Every submission of the demo, oldest first."""
     planned: list[Planned] = []
     for index, council in enumerate(councils):
-        spend_role = "current" if index == 0 else SPEND_ROLES[(index - 1) % len(SPEND_ROLES)]
+        spend_role = "corrects" if index == 0 else SPEND_ROLES[(index - 1) % len(SPEND_ROLES)]
         planned += plan_spend(council, seed, today, spend_role)
         if council.is_planning_authority:
             role = BROWNFIELD_ROLES[index % len(BROWNFIELD_ROLES)]
@@ -91,19 +96,20 @@ def plan_demo(councils: list[Council], seed: int, today: date) -> list[Planned]:
 
 
 def plan_spend(council: Council, seed: int, today: date, role: str) -> list[Planned]:
-    """A council's monthly spend files, each a rolling quarter."""
+    """A council's spend files, one a month (or a quarter), with its role's mistakes."""
     if role == "never":
         return []
     rng = seeded(seed, "spend-plan", council.id)
     style = spend.spend_style(council, seed)
+    if role == "quarterly":
+        return _plan_quarters(council, style, seed, today, rng)
     latest = _month(today) - 1
     last = latest - rng.randint(3, 7) if role == "overdue" else latest
     months = range(last - rng.randint(2, 4), last + 1)
-    due = [
-        (m, _working_time(rng, _month_start(m + 1) + timedelta(days=rng.randint(4, 24))))
-        for m in months
-    ]
+    due = [(m, _submitted(rng, m)) for m in months]
     due = [(month, when) for month, when in due if when.date() < today]
+    if role == "gap" and len(due) > 2:
+        del due[-2]
     planned: list[Planned] = []
     for number, (month, when) in enumerate(due, start=1):
         name = spend.spend_filename(style, month)
@@ -119,7 +125,34 @@ def plan_spend(council: Council, seed: int, today: date, role: str) -> list[Plan
         if role == "repeat" and left == 2:
             again = when + timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 3))
             planned.append(Planned(again, "spend", council, name, content, "unchanged"))
+        if role == "corrects" and left == 0 and number >= 2:
+            earlier = due[number - 2][0]
+            corrected = spend.spend_file(style, seed, earlier, made=month)
+            again = when + timedelta(hours=rng.randint(1, 5))
+            name = spend.spend_filename(style, earlier)
+            planned.append(Planned(again, "spend", council, name, corrected, "published"))
     return planned
+
+
+def _plan_quarters(
+    council: Council, style: spend.SpendStyle, seed: int, today: date, rng: random.Random
+) -> list[Planned]:
+    """A council that publishes spend a calendar quarter at a time."""
+    latest = _month(today) - 1
+    last_quarter_end = latest - (latest % 12 + 1) % 3  # the last month of a complete quarter
+    planned = []
+    for end in (last_quarter_end - 6, last_quarter_end - 3, last_quarter_end):
+        when = _submitted(rng, end)
+        if when.date() < today:
+            content = spend.spend_file(style, seed, end, months=3)
+            name = spend.spend_filename(style, end, months=3)
+            planned.append(Planned(when, "spend", council, name, content, "published"))
+    return planned
+
+
+def _submitted(rng: random.Random, month: int) -> datetime:
+    """When a council submits the file for a month: the 5th to the 25th of the next one."""
+    return _working_time(rng, _month_start(month + 1) + timedelta(days=rng.randint(4, 24)))
 
 
 def plan_brownfield(council: Council, seed: int, today: date, role: str) -> list[Planned]:

@@ -1,10 +1,10 @@
 """Demo spend files: a council's payments over £500, in the layouts councils really publish.
 
-Each council publishes a rolling quarter every month: the file for March holds the payments
-of January, February and March. The library replaces a council's data with each file it
-publishes, so a rolling file keeps three months of payments current and makes each version's
-differences real: a new month added, the oldest month dropped, and a few payments in between
-corrected (a revised amount) or withdrawn (a cancelled payment).
+Each file holds one month's payments, as councils publish them, and spend is a periodic
+standard, so each file replaces only its own month. A council may publish a month again later,
+corrected: a few payments revised (a new amount) or withdrawn (a cancelled payment), which makes
+that version's differences real. One council publishes a quarter at a time instead
+(``spend_file(..., months=3)``).
 
 Suppliers are invented names, apart from public bodies every council pays; payments to
 private individuals are written REDACTED PERSONAL DATA, as the Transparency Code asks.
@@ -21,7 +21,7 @@ from localdata.demo.files import CsvStyle, csv_bytes, format_date, format_money,
 from localdata.demo.places import Council
 from localdata.demo.purchases import PURCHASES, Purchase
 
-WINDOW = 3  # months of payments in each file
+CORRECTED_WITHIN = 3  # months after a payment within which it may be revised or withdrawn
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -55,10 +55,10 @@ class Payment:
     cancelled_after: int | None = None  # months after its own that it is left out
 
     def as_of(self, file_month: int) -> Payment | None:
-        """The payment as the file for ``file_month`` shows it, or None when it is left out."""
+        """The payment as a file made in ``file_month`` shows it, or None when it is left out."""
         age = file_month - self.month
         cancelled = self.cancelled_after is not None and age >= self.cancelled_after
-        if not 0 <= age < WINDOW or cancelled:
+        if age < 0 or cancelled:
             return None
         revised = self.revised_after is not None and age >= self.revised_after
         if revised and self.revised_pence is not None:
@@ -230,7 +230,7 @@ def _payment(
             supplier_id,
             pence,
             revised,
-            rng.randint(1, WINDOW - 1),
+            rng.randint(1, CORRECTED_WITHIN - 1),
         )
     if fate < 0.06:
         return Payment(
@@ -241,20 +241,29 @@ def _payment(
             purchase,
             supplier_id,
             pence,
-            cancelled_after=rng.randint(1, WINDOW - 1),
+            cancelled_after=rng.randint(1, CORRECTED_WITHIN - 1),
         )
     return Payment(month, reference, line, day, purchase, supplier_id, pence)
 
 
-def spend_file(style: SpendStyle, seed: int, month: int, *, broken: bool = False) -> bytes:
-    """The council's rolling-quarter file for ``month``: that month and the two before.
+def spend_file(
+    style: SpendStyle,
+    seed: int,
+    month: int,
+    *,
+    months: int = 1,
+    made: int | None = None,
+    broken: bool = False,
+) -> bytes:
+    """The council's file of payments for ``months`` months ending with ``month``.
 
-    ``broken`` gives the file mistakes that must be fixed: payment dates of TBC and rows with
-    no supplier name, as finance exports sometimes have.
+    ``made`` is the month the file was made in (``month`` by default): a file made later shows
+    the payments corrected since. ``broken`` gives the file mistakes that must be fixed: payment
+    dates of TBC and rows with no supplier name, as finance exports sometimes have.
     """
     shown = [
-        p.as_of(month)
-        for m in range(month - WINDOW + 1, month + 1)
+        p.as_of(month if made is None else made)
+        for m in range(month - months + 1, month + 1)
         for p in payments(style, seed, m)
     ]
     rows = [p for p in shown if p is not None]
@@ -273,9 +282,11 @@ def _headers(layout: Layout, council: Council) -> list[str]:
     return headers
 
 
-def spend_filename(style: SpendStyle, month: int) -> str:
-    """The name the council gives its file for ``month``."""
+def spend_filename(style: SpendStyle, month: int, *, months: int = 1) -> str:
+    """The name the council gives its file for ``month`` (or the quarter ending with it)."""
     year, index = divmod(month, 12)
+    if months == 3:
+        return f"{style.council.organisation.reference.lower()}-spend-{year}-q{index // 3 + 1}.csv"
     return _layout_named(style.layout).filename.format(
         slug=style.council.organisation.reference.lower(),
         year=year,

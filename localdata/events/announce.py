@@ -24,6 +24,7 @@ from localdata.store.metadata import Submission
 def announce_submission(conn: Connection, submission: Submission, source: str) -> None:
     """Announce a published version or a rejected file; an unchanged file announces nothing."""
     if submission.status == "published":
+        replaced = submission.replaced or []
         published = types.VersionPublished(
             dataset=submission.dataset,
             organisation=submission.organisation,
@@ -32,6 +33,9 @@ def announce_submission(conn: Connection, submission: Submission, source: str) -
             rows=submission.rows,
             warnings=submission.warnings,
             infos=submission.infos,
+            period=submission.period.label if submission.period else None,
+            replaced_versions=[entry["submission"] for entry in replaced],
+            replaced_rows=sum(entry["rows"] for entry in replaced),
         )
         emit(conn, published, source=source)
     elif submission.status == "rejected":

@@ -47,7 +47,13 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True)
 class VersionPublished(Event):
-    """An organisation's file was checked and published as the new version of a dataset."""
+    """An organisation's file was checked and published as the new version of a dataset.
+
+    For a periodic standard (such as spend), ``period`` is the reporting period the file covers
+    (``2025-03``, ``2025-Q1``, ``2024/25``); the file replaced only that period's rows.
+    ``replaced_versions`` are the earlier versions it took rows out of, and ``replaced_rows``
+    how many rows it took out in all.
+    """
 
     type: ClassVar[str] = "version-published"
     title: ClassVar[str] = "Version published"
@@ -56,6 +62,9 @@ class VersionPublished(Event):
     rows: int
     warnings: int
     infos: int
+    period: str | None = None
+    replaced_versions: list[int] = dataclasses.field(default_factory=list)
+    replaced_rows: int = 0
 
     @property
     def subject(self) -> str:

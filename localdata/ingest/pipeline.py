@@ -28,6 +28,7 @@ from localdata.ingest.datatypes import (
 from localdata.ingest.issues import Issue, IssueType, Severity
 from localdata.ingest.mapping import ColumnMapping, known_headers, map_columns
 from localdata.ingest.output import TEXT_TYPES, TableWriter
+from localdata.ingest.periods import MonthCounts, PeriodFinding, find_period
 from localdata.ingest.readers import RawBatch, TableSource, open_table
 from localdata.ingest.report import (
     ISSUE_SCHEMA,
@@ -40,6 +41,7 @@ from localdata.registers import Register
 from localdata.settings import Settings
 from localdata.standards.catalogue import StandardCatalogue
 from localdata.standards.model import Datatype, Standard, StandardField
+from localdata.standards.periods import Period
 
 ORGANISATION_MISMATCH = IssueType(
     "organisation-mismatch",
@@ -63,6 +65,9 @@ class _Plan:
     seen_column_issues: set[tuple[str, str | None]] = field(default_factory=set)
     text_columns: dict[str, str] = field(default_factory=dict)
     unique_values: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    months: MonthCounts = field(
+        default_factory=lambda: MonthCounts.of(pl.Series([], dtype=pl.Date))
+    )
 
 
 def check(
@@ -75,12 +80,15 @@ def check(
     output: Path | None = None,
     keep_table: bool = True,
     progress: Progress | None = None,
+    period: Period | str | None = None,
 ) -> Report:
     """Check a file against a standard and return the report.
 
     ``source`` is a path or the file's bytes; ``organisation`` is any identifier of the
     publishing organisation (``local-authority:HYN``, ``E07000120``, ``Hyndburn``).
     With ``output``, the harmonised table is also written there (.csv, .parquet or .json).
+    For a periodic standard, ``period`` is the reporting period the file covers (``2025-03``,
+    ``2025-Q1``, ``2024/25``); without it, the check works it out (``localdata.ingest.periods``).
 
     Example::
 
@@ -116,6 +124,9 @@ def check(
     tables, rows = _run(table_source, plan, collector, output, keep_table, progress)
     for frame in _duplicates(plan):
         collector.add(frame)
+    found_period = _period(plan, mapping, period, [filename or _name(source)])
+    if found_period is not None:
+        collector.add(issue_frame(found_period.issues))
     return Report(
         standard=standard,
         source=_source_info(table_source, source, filename),
@@ -128,6 +139,7 @@ def check(
         else (_empty_table(standard) if keep_table else None),
         organisation=org_id,
         output=str(output) if output else None,
+        period=found_period.period if found_period else None,
     )
 
 
@@ -145,6 +157,7 @@ def _run(
     with writer or nullcontext(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for table, issues in _checked(table_source, plan, pool):
             collector.add(issues)
+            _count_months(plan, table)
             if writer:
                 writer.write(table)
             if keep_table:
@@ -311,6 +324,23 @@ def _column_issues(issues: list[Issue], plan: _Plan) -> pl.DataFrame:
     fresh = [i for i in issues if (i.type, i.field) not in plan.seen_column_issues]
     plan.seen_column_issues |= {(i.type, i.field) for i in fresh}
     return issue_frame(fresh)
+
+
+def _count_months(plan: _Plan, table: pl.DataFrame) -> None:
+    if plan.standard.period_field is not None:
+        plan.months = plan.months.add(MonthCounts.of(table[plan.standard.period_field]))
+
+
+def _period(
+    plan: _Plan, mapping: ColumnMapping, period: Period | str | None, names: list[str]
+) -> PeriodFinding | None:
+    """The period a file of a periodic standard covers, and what to say about it."""
+    standard = plan.standard
+    if not standard.periodic:
+        return None
+    given = Period.parse(period) if isinstance(period, str) else period
+    has_dates = standard.period_field is not None and standard.period_field in mapping.fields
+    return find_period(standard, plan.months, given=given, names=names, has_dates=has_dates)
 
 
 def _remember_unique(plan: _Plan, standard_field: StandardField, table: pl.DataFrame) -> None:

@@ -16,6 +16,7 @@ import polars as pl
 from localdata.ingest.issues import CATALOGUE, Issue, Severity, render_message
 from localdata.ingest.mapping import ColumnMapping
 from localdata.standards.model import Standard
+from localdata.standards.periods import Period
 
 ISSUE_SCHEMA: dict[str, pl.DataType] = {
     "row": pl.Int64(),
@@ -73,6 +74,7 @@ class Report:
     table: pl.DataFrame | None = None
     organisation: str | None = None
     output: str | None = None
+    period: Period | None = None
 
     @property
     def counts_by_severity(self) -> dict[Severity, int]:
@@ -152,6 +154,7 @@ class Report:
                 "sha256": self.source.sha256,
                 "bytes": self.source.size,
             },
+            "period": self.period.to_dict() if self.period else None,
             "rows": self.rows,
             "counts": {s.value: counts[s] for s in Severity},
             "mapping": self.mapping.to_dict(),

@@ -44,6 +44,20 @@ class Frequency(StrEnum):
     AD_HOC = "ad-hoc"
 
 
+class Publication(StrEnum):
+    """How a published file relates to what the organisation published before.
+
+    - ``snapshot``: the file is the organisation's whole register; publishing it replaces the
+      organisation's part of the dataset (a brownfield land register, a contracts register).
+    - ``periodic``: the file covers a reporting period (a month of spending, a year of grants);
+      publishing it replaces what the organisation published before for that period, and
+      nothing else (``localdata.store.lake`` says exactly which rows).
+    """
+
+    SNAPSHOT = "snapshot"
+    PERIODIC = "periodic"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -130,6 +144,8 @@ class Standard(_Frozen):
     source: str = ""
     attribution: str = ""
     key: tuple[str, ...] = ()
+    publication: Publication = Publication.SNAPSHOT
+    period_field: str | None = None
     fields: tuple[StandardField, ...]
 
     @field_validator("key", mode="before")
@@ -153,7 +169,22 @@ class Standard(_Frozen):
         strangers = [k for k in self.key if k not in names]
         if strangers:
             raise ValueError(f"key fields {', '.join(strangers)} are not among the fields")
+        self._period_field_fits()
         return self
+
+    def _period_field_fits(self) -> None:
+        if self.period_field is None:
+            return
+        if self.publication is not Publication.PERIODIC:
+            raise ValueError("only a periodic standard has a period field")
+        found = {f.name: f for f in self.fields}.get(self.period_field)
+        if found is None or found.datatype not in (Datatype.DATE, Datatype.DATETIME):
+            raise ValueError(f"the period field {self.period_field!r} must be a date field")
+
+    @property
+    def periodic(self) -> bool:
+        """True when each file covers a reporting period (see ``Publication``)."""
+        return self.publication is Publication.PERIODIC
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -174,6 +205,7 @@ __all__ = [
     "CoordinateColumns",
     "Datatype",
     "Frequency",
+    "Publication",
     "Standard",
     "StandardField",
 ]

@@ -1,9 +1,12 @@
 """Convert between our standards and Frictionless Table Schemas (and Data Packages).
 
 Export writes a Table Schema any Frictionless tool can use, with our own details (datatype,
-aliases, guidance, code labels) under each field's ``localdata`` property, so that exporting
-and importing again gives back the same standard. Import accepts a Table Schema, an older
-"JSON Table Schema" such as the data.gov.uk schemas, or a Data Package (its first resource).
+aliases, guidance, code labels) under each field's ``localdata`` property, and the standard's
+(owner, frequency, publication model and period field) under the schema's, so that exporting
+and importing again gives back the same standard. An imported schema without them is a
+snapshot standard: each file replaces the organisation's data. Import accepts a Table Schema,
+an older "JSON Table Schema" such as the data.gov.uk schemas, or a Data Package (its first
+resource).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ def export_table_schema(standard: Standard) -> dict[str, Any]:
         "localdata": {
             "owner": standard.owner,
             "frequency": standard.frequency.value,
+            "publication": standard.publication.value,
+            "period_field": standard.period_field,
             "source": standard.source,
             "attribution": standard.attribution,
         },
@@ -166,6 +171,8 @@ def _build_standard(document: dict[str, Any], schema: dict[str, Any], name: str 
         owner=str(ours.get("owner", "")),
         licence=licence or "unknown",
         frequency=ours.get("frequency", "ad-hoc"),
+        publication=ours.get("publication", "snapshot"),
+        period_field=ours.get("period_field"),
         source=str(ours.get("source", "")),
         attribution=str(ours.get("attribution", "")),
         key=_primary_key(schema),

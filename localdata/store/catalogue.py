@@ -38,6 +38,7 @@ class DatasetCard:
             "description": self.standard.description.strip(),
             "standard": {"name": name, "version": self.standard.version},
             "frequency": self.standard.frequency.value,
+            "publication": self.standard.publication.value,
             "organisations_publishing": self.organisations,
             "rows": self.rows,
             "last_published": self.last_published.isoformat() if self.last_published else None,
@@ -55,11 +56,13 @@ def dataset_cards(library: Library) -> list[DatasetCard]:
     cards = []
     for standard in library.standards.latest():
         summary = summaries.get(standard.name)
+        # A periodic dataset's rows are many files' rows: the lake counts them.
+        rows = sum(library.organisation_rows(standard.name).values()) if summary else 0
         cards.append(
             DatasetCard(
                 standard,
                 summary.organisations if summary else 0,
-                summary.rows if summary else 0,
+                rows,
                 summary.last_published_at if summary else None,
             )
         )
@@ -218,7 +221,12 @@ def dataset_coverage(library: Library, name: str) -> list[Coverage]:
     with library.database.transaction() as conn:
         rows = metadata.coverage_rows(conn, standard.name)
         since = collected_since(conn, standard.name)
-    return coverage(standard, rows, library.register, dt.datetime.now(dt.UTC), since)
+        periods = metadata.published_periods(conn, standard.name) if standard.periodic else []
+    row_counts = library.organisation_rows(standard.name) if standard.periodic else None
+    now = dt.datetime.now(dt.UTC)
+    return coverage(
+        standard, rows, library.register, now, since, periods=periods, row_counts=row_counts
+    )
 
 
 def version_dict(version: metadata.Submission) -> dict[str, Any]:
@@ -236,6 +244,8 @@ def version_dict(version: metadata.Submission) -> dict[str, Any]:
         "issues": {"error": version.errors, "warning": version.warnings, "info": version.infos},
         "delta_version": version.delta_version,
         "standard_version": version.standard_version,
+        "period": version.period.to_dict() if version.period else None,
+        "replaced": version.replaced if version.status == "published" else None,
         "links": {
             "self": f"/api/v1/datasets/{version.dataset}/versions/{version.id}",
             "issues": f"/api/v1/datasets/{version.dataset}/versions/{version.id}/issues",

@@ -23,16 +23,23 @@ import polars as pl
 from localdata.access.gate import Grant
 from localdata.access.model import ANONYMOUS, Principal
 from localdata.access.service import Access
-from localdata.errors import UsageError, VersionNotFound
+from localdata.errors import (
+    Forbidden,
+    NotSignedIn,
+    OrganisationNotIdentified,
+    UsageError,
+    VersionNotFound,
+)
 from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
 from localdata.registers import Register
 from localdata.settings import Settings
 from localdata.standards.catalogue import StandardCatalogue, version_key
 from localdata.standards.model import Standard
+from localdata.standards.periods import Period
 from localdata.store import metadata
 from localdata.store.database import Database, open_database
-from localdata.store.lake import PARTITION, Lake
+from localdata.store.lake import PARTITION, Lake, stamp_period
 from localdata.store.query import (
     Page,
     RecordQuery,
@@ -52,11 +59,33 @@ class Publication:
 
     submission: metadata.Submission
     report: Report | None
+    newest_period: Period | None = None  # the newest period published before, when later
 
     @property
     def published(self) -> bool:
-        """True when the file became the organisation's current version."""
+        """True when the file became the organisation's current version (or its period's)."""
         return self.submission.status == "published"
+
+    @property
+    def replaced(self) -> list[dict[str, Any]]:
+        """The earlier files this publish took rows out of: submission, period and rows."""
+        return self.submission.replaced or []
+
+    def notes(self) -> list[str]:
+        """What the publish replaced, and whether its period is older than the newest one."""
+        found = []
+        period = self.submission.period
+        for entry in self.replaced:
+            what = f"the file published as version {entry['submission']}"
+            if entry.get("period"):
+                what += f" for {Period.parse(entry['period']).title}"
+            found.append(f"It replaced {entry['rows']:,} rows of {what}.")
+        if self.newest_period is not None and period is not None:
+            found.append(
+                f"{period.title} is older than the newest period published, "
+                f"{self.newest_period.title}; nothing published for later periods changed."
+            )
+        return found
 
 
 class Library:
@@ -77,76 +106,154 @@ class Library:
         self,
         source: Path | bytes,
         dataset: str,
-        organisation: str,
+        organisation: str | None = None,
         *,
         filename: str | None = None,
         submitted_by: str | None = None,
         submitted_at: dt.datetime | None = None,
+        period: Period | str | None = None,
+        principal: Principal | None = None,
     ) -> Publication:
-        """Check a file and, if nothing must be fixed, make it the organisation's current data.
+        """Check a file and, if nothing must be fixed, publish it into the national dataset.
 
-        The same bytes as the current version change nothing; a file with something to fix is
-        recorded as rejected and the earlier version stays current. ``submitted_at`` records
-        when the file was submitted, for loading history (the demo, or an archive); it is now
-        by default.
+        What it replaces follows the standard's publication model (``localdata.store.lake``):
+        a snapshot replaces the organisation's part; a periodic file replaces its ``period``
+        (worked out from the file when not given). Without ``organisation``, the check
+        identifies it from the file. The same bytes as the current version (for that period)
+        change nothing; a file with something to fix is recorded as rejected and what was
+        published stays. ``submitted_at`` records when the file was submitted, for loading
+        history (the demo, or an archive); it is now by default. With ``principal``, only a
+        publisher of the organisation may publish (``authorise_publish``); without, the caller
+        is trusted (the command line, a collection job).
         """
         when = submitted_at or dt.datetime.now(UTC)
         standard = self.standards.get(dataset)
-        org = self.organisation(organisation)
+        given = Period.parse(period) if isinstance(period, str) else period
+        org = self.organisation(organisation) if organisation else None
+        if principal is not None:
+            self.authorise_publish(principal, org)
         name = filename or (source.name if isinstance(source, Path) else "upload")
         sha256, size = self.lake.store_raw(source)
         with self.database.transaction() as conn:
             metadata.record_resource(conn, sha256, size, Path(name).suffix.lstrip(".") or "csv")
-            current = metadata.current_version(conn, standard.name, org)
-        if current is not None and current.resource == sha256:
-            return Publication(
-                self._record(
-                    standard, org, sha256, name, submitted_by, when, "unchanged", None, None
-                ),
-                None,
-            )
+        request = _Request(standard, sha256, name, submitted_by, when)
+        if org is not None and (standard.periodic is False or given is not None):
+            unchanged = self._unchanged(request, org, given)
+            if unchanged is not None:
+                return unchanged
         report = check(
-            self.lake.raw_path(sha256), standard, org, filename=name, settings=self.settings
+            self.lake.raw_path(sha256),
+            standard,
+            org,
+            filename=name,
+            settings=self.settings,
+            period=given,
         )
-        if report.must_fix:
-            return Publication(
-                self._record(
-                    standard, org, sha256, name, submitted_by, when, "rejected", report, None
-                ),
-                report,
+        org = org or report.organisation or _only_organisation(report)
+        if org is None:
+            raise OrganisationNotIdentified(
+                "The file does not say which organisation published it. Say which when you "
+                "publish it: its code, like E07000120, or its name."
             )
-        rows = _with_provenance(report, sha256, when.date())
+        if principal is not None:
+            self.authorise_publish(principal, org)
+        if report.must_fix:
+            return Publication(self._record(request, org, "rejected", report), report)
+        return self._publish_checked(request, org, report)
+
+    def authorise_publish(self, principal: Principal, organisation: str | None) -> None:
+        """Refuse unless the principal may publish for the organisation.
+
+        Anyone may when the library takes open submissions (``LOCALDATA_OPEN_SUBMISSIONS``, for
+        demos). With ``organisation`` None (not known yet), only being signed in is checked.
+        """
+        if self.settings.open_submissions:
+            return
+        if not principal.signed_in:
+            raise NotSignedIn(
+                "Sign in, or send an API key with the publish scope, to publish data."
+            )
+        if organisation is not None and not principal.can_publish(organisation):
+            raise Forbidden(f"Only a publisher of {organisation} can publish its data.")
+
+    def _unchanged(self, request: _Request, org: str, period: Period | None) -> Publication | None:
+        """An "unchanged" record when these bytes are already current (for the period).
+
+        For a period, the bytes must be the latest publish that touched it: a month corrected
+        since a quarterly file was published makes publishing the quarter again a change.
+        """
+        with self.database.transaction() as conn:
+            current = metadata.current_version(conn, request.standard.name, org, period)
+        if current is None or current.resource != request.sha256:
+            return None
+        if period is not None and current.period != period:
+            return None
+        return Publication(self._record(request, org, "unchanged", None, period=period), None)
+
+    def _publish_checked(self, request: _Request, org: str, report: Report) -> Publication:
+        standard, period = request.standard, report.period
+        if standard.periodic:
+            unchanged = self._unchanged(request, org, period)
+            if unchanged is not None:
+                return unchanged
+        rows = _with_provenance(report, request.sha256, request.when.date())
+        if period is not None:
+            rows = stamp_period(rows, period, standard.period_field)
         with self.lake.lock(standard.name):
             self._roll_back_unrecorded(standard.name)
-            version = self.lake.replace_partition(standard.name, org, rows)
-            submission = self._record(
-                standard, org, sha256, name, submitted_by, when, "published", report, version
+            newest = self._newest_period(standard.name, org)
+            done = self.lake.replace(
+                standard.name, org, rows, period=period, period_field=standard.period_field
             )
-        return Publication(submission, report)
+            replaced = self._replaced(standard.name, org, done.removed)
+            submission = self._record(
+                request, org, "published", report, done.version, period=period, replaced=replaced
+            )
+        later = newest if newest and period and newest.end > period.end else None
+        return Publication(submission, report, newest_period=later)
+
+    def _newest_period(self, dataset: str, org: str) -> Period | None:
+        with self.database.transaction() as conn:
+            found = [
+                p.period for p in metadata.published_periods(conn, dataset) if p.organisation == org
+            ]
+        return max(found, key=lambda p: p.end) if found else None
+
+    def _replaced(self, dataset: str, org: str, removed: dict[str, int]) -> list[dict[str, Any]]:
+        """Which earlier published files lost rows, newest first (a file is named by its bytes)."""
+        with self.database.transaction() as conn:
+            versions = metadata.published_versions(conn, dataset, org)
+        found = []
+        for version in versions:  # newest first: the latest publish of these bytes holds them
+            rows = removed.pop(version.resource, 0)
+            if rows:
+                label = version.period.label if version.period else None
+                found.append({"submission": version.id, "period": label, "rows": rows})
+        return found
 
     def _record(
         self,
-        standard: Standard,
+        request: _Request,
         organisation: str,
-        sha256: str,
-        filename: str,
-        submitted_by: str | None,
-        when: dt.datetime,
         status: metadata.Status,
         report: Report | None,
-        version: int | None,
+        version: int | None = None,
+        *,
+        period: Period | None = None,
+        replaced: list[dict[str, Any]] | None = None,
     ) -> metadata.Submission:
         counts = report.to_dict(issue_limit=0)["counts"] if report else {}
+        standard = request.standard
         with self.database.transaction() as conn:
             submission_id = metadata.record_submission(
                 conn,
                 dataset=standard.name,
                 standard_version=standard.version,
                 organisation=organisation,
-                resource=sha256,
-                filename=filename,
-                submitted_by=submitted_by,
-                submitted_at=when,
+                resource=request.sha256,
+                filename=request.filename,
+                submitted_by=request.submitted_by,
+                submitted_at=request.when,
                 status=status,
                 rows=report.rows if report else 0,
                 errors=counts.get("error", 0),
@@ -154,6 +261,8 @@ class Library:
                 infos=counts.get("info", 0),
                 delta_version=version,
                 report=_summary(report) if report else None,
+                period=period or (report.period if report else None),
+                replaced=replaced if status == "published" else None,
             )
             if report is not None:
                 metadata.record_issues(conn, submission_id, _issue_rows(report))
@@ -222,6 +331,11 @@ class Library:
             lambda: self.lake.size_bytes(standard.name, version),
             lambda: self._version_rows(standard, version),
         )
+
+    def organisation_rows(self, dataset: str) -> dict[str, int]:
+        """How many rows each organisation has in the dataset's current version."""
+        version = self.delta_version(self.standards.get(dataset).name)
+        return {} if version is None else self.lake.partition_rows(dataset, version)
 
     def organisations_in(self, dataset: str, as_of: str | None = None) -> list[str]:
         """The organisations with rows in the dataset, now or ``as_of``."""
@@ -476,6 +590,17 @@ class Library:
 
 
 @dataclass(frozen=True)
+class _Request:
+    """One file submitted for publishing: the standard, the bytes, who and when."""
+
+    standard: Standard
+    sha256: str
+    filename: str
+    submitted_by: str | None
+    when: dt.datetime
+
+
+@dataclass(frozen=True)
 class _Query:
     """A parsed records query and the ``as_of`` it reads at."""
 
@@ -555,6 +680,14 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _only_organisation(report: Report) -> str | None:
+    """The one organisation every row of a checked file names, if they all name the same."""
+    if report.table is None or PARTITION not in report.table.columns:
+        return None
+    found = report.table[PARTITION].drop_nulls().unique()
+    return str(found[0]) if found.len() == 1 else None
 
 
 def _with_provenance(report: Report, sha256: str, entry_date: dt.date) -> pl.DataFrame:

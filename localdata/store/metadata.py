@@ -28,6 +28,12 @@ Tables
 - ``delta_version``: the Delta Lake table version the publish created. A published submission
   always has one, other submissions never do, and no two submissions of a dataset share one.
 - ``report``: the check report summary as JSON.
+- ``period_start``, ``period_end``: for a periodic standard, the reporting period the file
+  covers (both days included); null for a snapshot standard, and for files published before
+  periods existed. Both are set or neither is.
+- ``replaced``: for a published file, what the publish took out of the dataset, as a JSON list
+  of ``{"submission": id, "period": label or null, "rows": n}``, one entry per earlier file
+  that lost rows (null before this was recorded).
 
 Indexes serve the questions asked most: the latest submission of a dataset by an organisation
 (``dataset, organisation, submitted_at``) and a dataset's published versions in the order they
@@ -47,7 +53,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, cast, get_args
 
 import sqlalchemy as sa
@@ -55,6 +61,7 @@ from sqlalchemy import Connection, Dialect, Row, Select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from localdata.errors import VersionNotFound
+from localdata.standards.periods import Period
 
 Status = Literal["published", "rejected", "unchanged"]
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -127,6 +134,9 @@ submissions = sa.Table(
     sa.Column("infos", sa.Integer, nullable=False),
     sa.Column("delta_version", sa.BigInteger),
     sa.Column("report", sa.JSON, nullable=False),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    sa.Column("replaced", sa.JSON),
     sa.CheckConstraint(_in("status", STATUSES), name="status"),
     sa.CheckConstraint(
         "(status = 'published') = (delta_version IS NOT NULL)", name="delta_version"
@@ -177,11 +187,21 @@ class Submission:
     infos: int
     delta_version: int | None
     report: dict[str, Any]
+    period_start: date | None = None
+    period_end: date | None = None
+    replaced: list[dict[str, Any]] | None = None
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Submission:
         """The submission a ``submissions`` row describes."""
         return cls(**row._mapping)
+
+    @property
+    def period(self) -> Period | None:
+        """The reporting period the file covers, for a periodic standard."""
+        if self.period_start is None or self.period_end is None:
+            return None
+        return Period(self.period_start, self.period_end)
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,22 @@ class CoverageRow:
     published_at: datetime | None
     delta_version: int | None
     rows: int | None
+
+
+@dataclass(frozen=True)
+class PublishedPeriod:
+    """One period an organisation published a dataset for, and when."""
+
+    organisation: str
+    period_start: date
+    period_end: date
+    submitted_at: datetime
+    submission_id: int
+
+    @property
+    def period(self) -> Period:
+        """The period as a ``Period``."""
+        return Period(self.period_start, self.period_end)
 
 
 @dataclass(frozen=True)
@@ -236,10 +272,15 @@ def record_submission(
     delta_version: int | None = None,
     submitted_by: str | None = None,
     submitted_at: datetime | None = None,
+    period: Period | None = None,
+    replaced: list[dict[str, Any]] | None = None,
 ) -> int:
     """Record an attempt to publish a file and return its id."""
-    values = {k: v for k, v in locals().items() if k != "conn"}  # the keywords are the columns
+    values = {k: v for k, v in locals().items() if k not in {"conn", "period"}}  # the columns
     values.update(submitted_at=submitted_at or now(), report=dict(report or {}))
+    values.update(
+        period_start=period.start if period else None, period_end=period.end if period else None
+    )
     result = conn.execute(sa.insert(submissions).values(values).returning(submissions.c.id))
     return int(result.scalar_one())
 
@@ -278,10 +319,48 @@ def latest_submission(conn: Connection, dataset: str, organisation: str) -> Subm
     return Submission.from_row(row) if row else None
 
 
-def current_version(conn: Connection, dataset: str, organisation: str) -> Submission | None:
-    """The organisation's latest published submission of the dataset."""
-    versions = published_versions(conn, dataset, organisation, limit=1)
-    return versions[0] if versions else None
+def current_version(
+    conn: Connection, dataset: str, organisation: str, period: Period | None = None
+) -> Submission | None:
+    """The organisation's latest published submission of the dataset (touching this period).
+
+    With ``period``, the latest publish whose period overlaps it, whatever that period was.
+    """
+    if period is None:
+        versions = published_versions(conn, dataset, organisation, limit=1)
+        return versions[0] if versions else None
+    query = (
+        _submissions_of(dataset, organisation)
+        .where(
+            submissions.c.status == "published",
+            submissions.c.period_start <= period.end,
+            submissions.c.period_end >= period.start,
+        )
+        .order_by(submissions.c.delta_version.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return Submission.from_row(row) if row else None
+
+
+def published_periods(conn: Connection, dataset: str) -> list[PublishedPeriod]:
+    """Every period each organisation has published the dataset for, oldest first."""
+    query = (
+        sa.select(
+            submissions.c.organisation,
+            submissions.c.period_start,
+            submissions.c.period_end,
+            submissions.c.submitted_at,
+            submissions.c.id.label("submission_id"),
+        )
+        .where(
+            submissions.c.dataset == dataset,
+            submissions.c.status == "published",
+            submissions.c.period_start.is_not(None),
+        )
+        .order_by(submissions.c.organisation, submissions.c.period_start, submissions.c.id)
+    )
+    return [PublishedPeriod(**row._mapping) for row in conn.execute(query)]
 
 
 def published_versions(

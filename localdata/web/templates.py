@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from localdata.standards.periods import Period
 from localdata.web.visitor import form_token, sign_in_url, visitor
 
 SERVICE_NAME = "Local Data Library"
@@ -40,6 +41,8 @@ def environment() -> Environment:
         datetime=format_datetime,
         filesize=format_size,
         query=query_string,
+        period=period_title,
+        periods=periods_summary,
     )
     env.globals.update(service_name=SERVICE_NAME, navigation=NAVIGATION)
     return env
@@ -97,6 +100,22 @@ def format_datetime(value: dt.datetime | str | None) -> str:
         return format_date(moment)
     hour = moment.hour % 12 or 12
     return f"{moment.day} {moment:%B %Y} at {hour}:{moment:%M}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def period_title(label: str | None) -> str:
+    """A period label (``2025-03``) in words (March 2025); a dash for none."""
+    return Period.parse(label).title if label else "–"
+
+
+def periods_summary(labels: list[str], shown: int = 3) -> str:
+    """The newest few periods of a list, in words: "March 2025, February 2025 and 4 more"."""
+    if not labels:
+        return "None"
+    newest = [period_title(label) for label in reversed(labels[-shown:])]
+    more = len(labels) - shown
+    if more > 0:
+        return f"{', '.join(newest)} and {more:,} more"
+    return newest[0] if len(newest) == 1 else f"{', '.join(newest[:-1])} and {newest[-1]}"
 
 
 def format_size(size: int | None) -> str:

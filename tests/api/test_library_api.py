@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,6 +136,58 @@ def test_api_publishes_a_submission(client: TestClient) -> None:
     )
     assert again.status_code == 200
     assert again.json()["submission"]["status"] == "unchanged"
+
+
+def test_api_publishes_a_period_and_says_what_it_replaced(client: TestClient) -> None:
+    """Issue 13: a periodic file replaces only its period, and the answer says so."""
+    may = HEADER + "05/05/2024,T7,1,700.00,DELTA LTD\n"
+    june = HEADER + "05/06/2024,T8,1,800.00,DELTA LTD\n"
+    post = partial(client.post, "/api/v1/datasets/spend/submissions")
+    first = post(data={"organisation": "Trafford"}, files={"file": ("may.csv", may, "text/csv")})
+    assert first.json()["submission"]["period"]["period"] == "2024-05"
+    post(data={"organisation": "Trafford"}, files={"file": ("june.csv", june, "text/csv")})
+    corrected = may.replace("700.00", "750.00")
+    again = post(
+        data={"organisation": "Trafford", "period": "2024-05"},
+        files={"file": ("may.csv", corrected, "text/csv")},
+    )
+    assert again.status_code == 201, again.text
+    body = again.json()
+    assert body["submission"]["replaced"] == [
+        {"submission": first.json()["submission"]["id"], "period": "2024-05", "rows": 1}
+    ]
+    assert "May 2024 is older than the newest period published, June 2024" in body["notes"][-1]
+    records = client.get(
+        "/api/v1/datasets/spend/records", params={"organisation": "local-authority:TRF"}
+    ).json()["records"]
+    assert sorted(r["amount"] for r in records) == ["750.00", "800.00"]
+
+
+def test_api_submission_without_an_organisation_reads_it_from_the_file(
+    client: TestClient,
+) -> None:
+    named = "Organisation," + HEADER + "E08000009,05/05/2024,T7,1,700.00,DELTA LTD\n"
+    response = client.post(
+        "/api/v1/datasets/spend/submissions", files={"file": ("may.csv", named, "text/csv")}
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["submission"]["organisation"] == "local-authority:TRF"
+    unnamed = client.post(
+        "/api/v1/datasets/spend/submissions",
+        files={"file": ("may.csv", HEADER + "05/05/2024,T7,1,700.00,X\n", "text/csv")},
+    )
+    assert unnamed.status_code == 400
+    assert "does not say which organisation" in unnamed.json()["detail"]
+
+
+def test_api_refuses_a_period_that_is_not_one(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/datasets/spend/submissions",
+        data={"organisation": "HYN", "period": "2024-25"},
+        files={"file": ("m.csv", MARCH.encode(), "text/csv")},
+    )
+    assert response.status_code == 400
+    assert "'2024-25' is not a period" in response.json()["detail"]
 
 
 def test_api_refuses_a_submission_that_must_be_fixed_with_409(client: TestClient) -> None:

@@ -17,7 +17,7 @@ from tests.factories import write_file
 SPEND_OK = (
     "Payment Date,Transaction Number,Amount,Supplier Name\n"
     '05-Apr-17,T1,"£1,234.50",EDEN BROWN LTD\n'
-    '25 Jun 2023,T2,858.00,=HYPERLINK("http://x")\n'
+    '25 Apr 2017,T2,858.00,=HYPERLINK("http://x")\n'
 )
 SPEND_BAD = "Payment Date,Transaction Number,Amount,Supplier Name\nTBC,T1,n/a,\n"
 

@@ -12,7 +12,8 @@ from tests.cli.test_check_command import run_cli
 
 HEADER = "Payment Date,Transaction Number,Line,Amount,Supplier Name\n"
 MARCH = HEADER + "05/03/2024,T1,1,100.00,ACME LTD\n06/03/2024,T2,1,200.00,BETA LTD\n"
-APRIL = HEADER + "05/03/2024,T1,1,150.00,ACME LTD\n07/04/2024,T3,1,300.00,GAMMA LTD\n"
+MARCH_CORRECTED = HEADER + "05/03/2024,T1,1,150.00,ACME LTD\n07/03/2024,T3,1,300.00,GAMMA LTD\n"
+APRIL = HEADER + "04/04/2024,T4,1,400.00,DELTA LTD\n"
 BROKEN = HEADER + "TBC,T9,1,n/a,\n"
 
 
@@ -38,14 +39,16 @@ def test_publish_versions_diff_and_export(
         monkeypatch,
     )
     assert code == 0
-    assert "Published as version 1 of spend for local-authority:HYN: 2 rows." in out
-    run_cli(
-        ["publish", _file(tmp_path, "april.csv", APRIL), "-s", "spend", "-o", "HYN"],
+    assert "Published as version 1 of spend (March 2024) for local-authority:HYN: 2 rows." in out
+    code, out, _ = run_cli(
+        ["publish", _file(tmp_path, "march-v2.csv", MARCH_CORRECTED), "-s", "spend", "-o", "HYN"],
         capsys,
         monkeypatch,
     )
+    assert "It replaced 2 rows of the file published as version 1 for March 2024." in out
     code, out, _ = run_cli(["versions", "spend"], capsys, monkeypatch)
     assert [line.split()[0] for line in out.splitlines()] == ["2", "1"]
+    assert [line.split()[4] for line in out.splitlines()] == ["2024-03", "2024-03"]
     code, out, _ = run_cli(["diff", "2"], capsys, monkeypatch)
     assert "1 added, 1 changed, 1 removed" in out
     target = tmp_path / "spend.parquet"
@@ -56,6 +59,22 @@ def test_publish_versions_diff_and_export(
     )
     assert code == 0
     assert sorted(pl.read_parquet(target)["transaction-number"]) == ["T1", "T2"]
+
+
+def test_publish_of_another_month_adds_it_and_says_when_it_is_older(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: a monthly file replaces only its month; an older month is allowed."""
+    for name, text in [("april.csv", APRIL), ("march.csv", MARCH)]:
+        code, out, _ = run_cli(
+            ["publish", _file(tmp_path, name, text), "-s", "spend", "-o", "HYN"],
+            capsys,
+            monkeypatch,
+        )
+        assert code == 0
+    assert "March 2024 is older than the newest period published, April 2024" in out
+    code, out, _ = run_cli(["export", "spend"], capsys, monkeypatch)
+    assert out.count("\n") == 4  # the header, March's two rows and April's one
 
 
 def test_publish_exits_1_and_keeps_the_earlier_version_when_something_must_be_fixed(
@@ -72,7 +91,7 @@ def test_publish_exits_1_and_keeps_the_earlier_version_when_something_must_be_fi
         monkeypatch,
     )
     assert code == 1
-    assert "Nothing was published: the earlier version stays current." in out
+    assert "Nothing was published: what was published before stays as it was." in out
     code, out, _ = run_cli(["export", "spend"], capsys, monkeypatch)
     assert out.count("\n") == 3
 

@@ -41,6 +41,9 @@ def test_cloudevent_envelope_has_the_required_attributes() -> None:
         rows=2,
         warnings=0,
         infos=1,
+        period="2024-03",
+        replaced_versions=[1],
+        replaced_rows=2,
     )
     body = CloudEvent.wrap(event, "/api/v1").to_dict()
     assert body["specversion"] == "1.0"
@@ -58,4 +61,7 @@ def test_cloudevent_envelope_has_the_required_attributes() -> None:
         "rows": 2,
         "warnings": 0,
         "infos": 1,
+        "period": "2024-03",
+        "replaced_versions": [1],
+        "replaced_rows": 2,
     }

@@ -209,8 +209,8 @@ def test_publish_run_again_after_an_unrecorded_delta_commit_makes_one_version(
     fetcher.close()
     # As if a worker died between the Delta commit and the metadata row.
     frame = library.rows("spend").collect()
-    library.lake.replace_partition("spend", library.organisation(HYNDBURN), frame)
-    library.lake.replace_partition("spend", "stray", frame.head(0))
+    library.lake.replace("spend", library.organisation(HYNDBURN), frame)
+    library.lake.replace("spend", "stray", frame.head(0))
     done = collector.publish(library, attempt.id)
     assert done.submission_status == "published"
     assert len(library.versions("spend")) == 1

@@ -13,7 +13,8 @@ from localdata.store.library import Library
 
 HEADER = "Payment Date,Transaction Number,Line,Amount,Supplier Name\n"
 MARCH = HEADER + "05/03/2024,T1,1,100.00,ACME LTD\n06/03/2024,T2,1,200.00,BETA LTD\n"
-APRIL = HEADER + "05/03/2024,T1,1,150.00,ACME LTD\n07/04/2024,T3,1,300.00,GAMMA LTD\n"
+# March's file published again, corrected: T1 revised, T2 withdrawn, T3 added.
+CORRECTED = HEADER + "05/03/2024,T1,1,150.00,ACME LTD\n07/03/2024,T3,1,300.00,GAMMA LTD\n"
 BROKEN = HEADER + "TBC,T9,1,n/a,\n"
 HYNDBURN = "local-authority:HYN"
 LEEDS = "local-authority:LDS"
@@ -63,7 +64,7 @@ def test_publish_with_errors_keeps_the_earlier_version(library: Library) -> None
 def test_publish_replaces_only_that_organisations_rows(library: Library) -> None:
     library.publish(MARCH.encode(), "spend", HYNDBURN)
     library.publish(MARCH.encode(), "spend", LEEDS)
-    library.publish(APRIL.encode(), "spend", HYNDBURN)
+    library.publish(CORRECTED.encode(), "spend", HYNDBURN)
     rows = library.rows("spend").collect().sort("organisation", "transaction-number")
     assert rows.select("organisation", "transaction-number").rows() == [
         (HYNDBURN, "T1"),
@@ -75,7 +76,7 @@ def test_publish_replaces_only_that_organisations_rows(library: Library) -> None
 
 def test_rows_as_of_a_date_and_a_version(library: Library) -> None:
     march = library.publish(MARCH.encode(), "spend", HYNDBURN, submitted_at=_at(1))
-    library.publish(APRIL.encode(), "spend", HYNDBURN, submitted_at=_at(20))
+    library.publish(CORRECTED.encode(), "spend", HYNDBURN, submitted_at=_at(20))
 
     def numbers(as_of: str | None) -> list[str]:
         return sorted(library.rows("spend", as_of).collect()["transaction-number"])
@@ -88,8 +89,8 @@ def test_rows_as_of_a_date_and_a_version(library: Library) -> None:
 
 def test_diff_shows_added_changed_and_removed_rows(library: Library) -> None:
     library.publish(MARCH.encode(), "spend", HYNDBURN)
-    april = library.publish(APRIL.encode(), "spend", HYNDBURN)
-    diff = library.diff(april.submission.id)
+    corrected = library.publish(CORRECTED.encode(), "spend", HYNDBURN)
+    diff = library.diff(corrected.submission.id)
     assert (diff.added, diff.changed, diff.removed) == (1, 1, 1)
     assert diff.key == ("transaction-number", "transaction-line")
     [change] = diff.examples["changed"]
@@ -102,7 +103,7 @@ def test_publish_rolls_back_a_commit_that_was_never_recorded(library: Library) -
     recorded = library.delta_version("spend")
     # A publish that died after its Delta commit and before recording it:
     stray = library.rows("spend").collect().with_columns(pl.lit("STRAY").alias("supplier-name"))
-    library.lake.replace_partition("spend", HYNDBURN, stray)
+    library.lake.replace("spend", HYNDBURN, stray)
     assert library.rows("spend").collect()["supplier-name"].to_list() == ["ACME LTD", "BETA LTD"]
     library.publish(MARCH.encode(), "spend", LEEDS)
     rows = library.rows("spend").collect()

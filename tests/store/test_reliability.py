@@ -39,7 +39,7 @@ CHILD = textwrap.dedent("""
     def die():
         os.kill(os.getpid(), signal.SIGKILL)
 
-    original_replace = lake.Lake.replace_partition
+    original_replace = lake.Lake.replace
     original_store = lake.Lake.store_raw
 
     def replace(self, *args, **kwargs):
@@ -55,7 +55,7 @@ CHILD = textwrap.dedent("""
             die()
         return original_store(self, source)
 
-    lake.Lake.replace_partition = replace
+    lake.Lake.replace = replace
     lake.Lake.store_raw = store
     settings = Settings(env="test", data_dir=Path(data_dir), database_url=database_url)
     library = library_module.Library(settings)

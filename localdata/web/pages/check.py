@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
@@ -27,6 +28,7 @@ from localdata.errors import FileTooLarge, LocalDataError, UsageError, VersionNo
 from localdata.ingest.issues import Severity
 from localdata.ingest.pipeline import check
 from localdata.ingest.report import Report
+from localdata.standards.periods import Period
 from localdata.store.library import Library
 from localdata.web.templates import render
 from localdata.web.visitor import check_form_token
@@ -53,10 +55,15 @@ async def check_upload(
     library: LibraryDep,
     standard: Field = "",
     organisation: Field = "",
+    period: Field = "",
     file: UploadFile | None = None,
 ) -> HTMLResponse:
     """Check the uploaded file and show what to fix, grouped by what it means for publishing."""
-    values = {"standard": standard, "organisation": organisation.strip()}
+    values = {
+        "standard": standard,
+        "organisation": organisation.strip(),
+        "period": period.strip(),
+    }
     errors = _form_errors(library, values, file)
     if errors or file is None:
         return _form(request, library, values, errors, status_code=400)
@@ -109,6 +116,7 @@ async def publish(
     standard: Field,
     organisation: Field,
     filename: Field = "upload.csv",
+    period: Field = "",
     key: Field = "",
     csrf: Annotated[str | None, Form(max_length=200)] = None,
 ) -> HTMLResponse:
@@ -123,11 +131,15 @@ async def publish(
     require_publisher(library, principal, org)
     _known(library, sha256, key)
     done = await run_in_threadpool(
-        library.publish,
-        library.lake.raw_path(sha256),
-        standard,
-        org,
-        filename=_safe_name(filename),
+        partial(
+            library.publish,
+            library.lake.raw_path(sha256),
+            standard,
+            org,
+            filename=_safe_name(filename),
+            period=period or None,
+            principal=principal,
+        )
     )
     return render(
         request,
@@ -151,6 +163,7 @@ def _check(
         filename=filename,
         settings=library.settings,
         keep_table=keep_table,
+        period=values.get("period") or None,
     )
 
 
@@ -160,15 +173,21 @@ def _form_errors(
     errors = {}
     if values["standard"] not in {s.name for s in library.standards.latest()}:
         errors["standard"] = "Select the standard your data follows"
-    if not values["organisation"]:
-        errors["organisation"] = "Enter the name or code of the organisation that publishes it"
-    else:
+    if values["organisation"]:
         try:
             library.organisation(values["organisation"])
         except UsageError:
             errors["organisation"] = (
                 f"No organisation matches ‘{values['organisation']}’: enter its name, like "
                 "Hyndburn, or its code, like E07000120"
+            )
+    if values.get("period"):
+        try:
+            Period.parse(values["period"])
+        except UsageError:
+            errors["period"] = (
+                f"‘{values['period']}’ is not a period: enter a month like 2025-03, a quarter "
+                "like 2025-Q1 or a financial year like 2024/25"
             )
     if file is None or not file.filename:
         errors["file"] = "Select a file to check"
@@ -213,9 +232,10 @@ def _results(
         }
         for severity in Severity
     ]
-    organisation = library.organisation(values["organisation"])
+    given = values["organisation"]
+    organisation = library.organisation(given) if given else report.organisation
     may_publish = library.settings.open_submissions or (
-        request_principal(request).can_publish(organisation)
+        organisation is not None and request_principal(request).can_publish(organisation)
     )
     return render(
         request,
@@ -227,8 +247,8 @@ def _results(
             "upload_key": upload_key(library, sha256),
             "filename": filename,
             "values": values,
-            "organisation": library.register.get(organisation),
-            "can_publish": may_publish and not report.must_fix,
+            "organisation": library.register.get(organisation) if organisation else None,
+            "can_publish": may_publish and organisation is not None and not report.must_fix,
             "may_publish": may_publish,
         },
     )
