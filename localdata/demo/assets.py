@@ -170,11 +170,19 @@ _HOLDING = {
     "building": "Building only",
     "land-and-building": "Land and building",
 }
+# How each layout writes an asset's state; the Code's list of tenure characteristics has no
+# "surplus", so a surplus asset is written as vacant.
+_CHARACTERISTIC = {
+    "occupied": "Occupied by the local authority",
+    "vacant": "Vacant",
+    "surplus": "Vacant",
+    "sublet": "Sub leasehold",
+}
 _STATUS = {
     "occupied": "In use",
     "vacant": "Empty",
-    "surplus": "Surplus to requirements",
-    "sublet": "Let to others",
+    "surplus": "Empty",
+    "sublet": "Sublet",
 }
 
 CELLS: dict[str, Cell] = {
@@ -196,7 +204,7 @@ CELLS: dict[str, Cell] = {
     "holding": lambda a, c, xy: _HOLDING[a.holding],
     "holding-short": lambda a, c, xy: a.holding.replace("-and-", " & ").replace("-", " "),
     "use": lambda a, c, xy: a.use,
-    "occupancy": lambda a, c, xy: a.occupancy.capitalize(),
+    "occupancy": lambda a, c, xy: _CHARACTERISTIC[a.occupancy],
     "status": lambda a, c, xy: _STATUS[a.occupancy],
     "address": lambda a, c, xy: ", ".join(
         part for part in (a.name, f"{a.number} {a.street}".strip(), c.place.town) if part
