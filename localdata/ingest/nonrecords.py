@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from localdata.ingest.issues import Issue, IssueType, Severity
-from localdata.ingest.shape import column_names, normalise_header
+from localdata.ingest.shape import normalise_header
 
 TOTAL_ROW = IssueType(
     "total-row-left-out",
@@ -96,6 +96,9 @@ NUMBER_ROWS_ALLOWED = 2
 MIN_TEXT_ROWS = 2
 NOTE_MIN_COLUMNS = 3
 SAMPLE_ROWS = 1000
+SAMPLE_CELLS = 100_000
+PATTERN_HEADINGS = 10
+PATTERN_HEADING_LENGTH = 100
 
 EMPTY, MARK, NUMBER, LABEL, TEXT = range(5)
 _MARK = r"^[*\-=_~#.+|/\\:\s]+$"
@@ -117,24 +120,21 @@ class RowProfile:
     """What the table's rows held in the batches so far, to tell an unlabelled total.
 
     Which rows have text, and in which columns, is counted on a sample of each batch (up to
-    ``SAMPLE_ROWS`` rows spread through it); rows of only numbers are counted exactly.
+    ``SAMPLE_ROWS`` rows, or ``SAMPLE_CELLS`` cells, spread through it); rows of only numbers
+    are counted exactly.
     """
 
     rows: int = 0
     text_rows: int = 0
-    text_cells: dict[str, int] = field(default_factory=dict)
+    text_cells: dict[int, int] = field(default_factory=dict)
     number_rows: int = 0
 
-    def add_sample(self, kinds: pl.DataFrame) -> None:
-        """Count the rows with text in a sample of cell kinds (from ``cell_kinds``)."""
-        text_row = _count(kinds.columns, TEXT) > 0
-        found = kinds.select(
-            text_row.sum().alias("__text_rows"),
-            *((text_row & (pl.col(c) == TEXT)).sum().alias(c) for c in kinds.columns),
-        ).row(0, named=True)
-        self.text_rows += found.pop("__text_rows")
-        for name, count in found.items():
-            self.text_cells[name] = self.text_cells.get(name, 0) + count
+    def add_sample(self, cells: pl.DataFrame) -> None:
+        """Count the rows with text, and the text cells of each column, in a sample's cells."""
+        texts = cells.filter(pl.col("kind") == TEXT)
+        self.text_rows += texts["row"].n_unique()
+        for column, count in texts.group_by("column").len().iter_rows():
+            self.text_cells[column] = self.text_cells.get(column, 0) + count
 
     @property
     def has_text(self) -> bool:
@@ -159,44 +159,39 @@ def leave_out_non_records(
     """
     if frame.height == 0 or frame.width == 0:
         return frame, rows, []
-    work = _positional(frame)
-    positions, verdicts = _judge(work, headings, profile)
-    if positions.len() == 0:
+    profile.rows += frame.height
+    sampled = max(10, min(SAMPLE_ROWS, SAMPLE_CELLS // frame.width))
+    sample = frame[:: max(1, frame.height // sampled)]
+    profile.add_sample(cells(sample))
+    positions = _candidates(frame, headings).arg_true()
+    verdicts = _verdicts(cells(frame[positions]), headings, profile)
+    if verdicts.height == 0:
         return frame, rows, []
-    issues = _issues(work[positions], rows[positions], verdicts)
-    keep = ~pl.int_range(frame.height, eager=True).is_in(positions.implode())
+    dropped = positions.gather(verdicts["row"])
+    issues = _issues(frame[dropped], rows[dropped], verdicts["kind"])
+    keep = ~pl.int_range(frame.height, eager=True).is_in(dropped.implode())
     return frame.filter(keep), rows.filter(keep), issues
 
 
-def _judge(
-    frame: pl.DataFrame, headings: Sequence[str], profile: RowProfile
-) -> tuple[pl.Series, pl.Series]:
-    """The positions of the rows to leave out, and the issue type of each."""
-    profile.rows += frame.height
-    profile.add_sample(cell_kinds(frame.gather_every(max(1, frame.height // SAMPLE_ROWS))))
-    positions = frame.select(_candidates(frame.columns, headings)).to_series().arg_true()
-    candidates = frame[positions]
-    kinds = cell_kinds(candidates)
-    profile.number_rows += kinds.select(_only_numbers(kinds.columns).sum()).item()
-    found = kinds.hstack(candidates.select(pl.all().name.prefix(_RAW)))
-    verdicts = found.select(_kind(frame.columns, headings, profile)).to_series()
-    return positions.filter(verdicts.is_not_null()), verdicts.drop_nulls()
+def cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """The filled cells of a frame, one a row: position of row and column, text and kind.
 
-
-def _positional(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with columns named c0, c1, ...: a heading such as '*' means all columns to
-    ``pl.col``."""
-    renamed = frame.clone()
-    renamed.columns = column_names(frame.width)
-    return renamed
-
-
-_RAW = "__raw:"
-
-
-def cell_kinds(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each cell's kind: ``EMPTY``, ``MARK``, ``NUMBER``, ``LABEL`` (a total label) or ``TEXT``."""
-    return frame.select(_cell_kind(pl.col(name)).alias(name) for name in frame.columns)
+    Kinds are ``MARK``, ``NUMBER``, ``LABEL`` (a total label) and ``TEXT``; cells that are empty
+    or only spaces are left out.
+    """
+    names = [f"c{i}" for i in range(frame.width)]  # a heading may be 'row', 'name' or '*'
+    positions = pl.DataFrame({"name": names, "column": range(frame.width)})
+    return (
+        frame.rename(dict(zip(frame.columns, names, strict=True)))
+        .with_columns(pl.all().cast(pl.String))
+        .with_row_index("row")
+        .unpivot(index="row", variable_name="name", value_name="text")
+        .filter(pl.col("text").is_not_null())
+        .with_columns(kind=_cell_kind(pl.col("text")))
+        .filter(pl.col("kind") != EMPTY)
+        .join(positions, on="name")
+        .select(pl.col("row").cast(pl.Int64), pl.col("column").cast(pl.Int64), "text", "kind")
+    )
 
 
 def _cell_kind(cell: pl.Expr) -> pl.Expr:
@@ -215,98 +210,118 @@ def _cell_kind(cell: pl.Expr) -> pl.Expr:
     )
 
 
-def _candidates(columns: Sequence[str], headings: Sequence[str]) -> pl.Expr:
+def _candidates(frame: pl.DataFrame, headings: Sequence[str]) -> pl.Series:
     """Rows that could be left out: few cells filled, or a first cell that is not data.
 
     Only the first filled cell is read with a pattern, so this costs little on a batch of
     records: a total, separator, note or repeated heading either fills few cells or starts
     with a mark, a total label, a heading, or (filling fewer cells than most rows) a number.
     """
-    filled = pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int32) for c in columns)
+    shape = frame.select(
+        pl.sum_horizontal(pl.all().is_not_null()).alias("filled"),
+        pl.coalesce(pl.all()).cast(pl.String).alias("first"),
+    )
+    filled, first = pl.col("filled"), pl.col("first")
     typical = filled.median()
-    first = pl.coalesce(columns)
-    return (
-        (filled <= pl.max_horizontal(pl.lit(2.0), typical / 2))
-        | first.str.contains(_starts_like_non_record(headings))
-        | (first.str.contains(_STARTS_NUMBER) & (filled < typical))
-    ).fill_null(False)
+    return shape.select(
+        (
+            (filled <= pl.max_horizontal(pl.lit(2.0), typical / 2))
+            | first.str.contains(_starts_like_non_record(headings))
+            | (first.str.contains(_STARTS_NUMBER) & (filled < typical))
+        ).fill_null(False)
+    ).to_series()
 
 
 def _starts_like_non_record(headings: Sequence[str]) -> str:
+    """A pattern for a first cell that is a mark, a total label or one of the first headings.
+
+    A repeated heading row starts with one of the first headings; only the first
+    ``PATTERN_HEADINGS`` short ones go in, so no heading row makes the pattern too big to build.
+    """
+    named = [h for h in headings if h and not _POSITIONAL.match(h)]
     names = [
         r"\s+".join(re.escape(word) for word in h.split())
-        for h in headings
-        if h and not _POSITIONAL.match(h)
+        for h in named[:PATTERN_HEADINGS]
+        if len(h) <= PATTERN_HEADING_LENGTH
     ]
     heading = rf"|(?i:{'|'.join(names)})\s*$" if names else ""
     return rf"^\s*(?:{_STARTS_MARK}|{_STARTS_TOTAL}{heading})"
 
 
-def _count(columns: Sequence[str], kind: int) -> pl.Expr:
-    return pl.sum_horizontal((pl.col(c) == kind).cast(pl.Int32) for c in columns)
-
-
-def _only_numbers(columns: Sequence[str]) -> pl.Expr:
-    return (
-        (_count(columns, NUMBER) > 0) & (_count(columns, TEXT) == 0) & (_count(columns, LABEL) == 0)
+def _verdicts(found: pl.DataFrame, headings: Sequence[str], profile: RowProfile) -> pl.DataFrame:
+    """Each row (by position) that is not a record, with the issue type to report it by."""
+    wanted = _wanted_headings(headings)
+    kind = pl.col("kind")
+    stats = (
+        found.join(wanted, on="column", how="left")
+        .sort("row", "column")
+        .group_by("row", maintain_order=True)
+        .agg(
+            filled=pl.len(),
+            marks=(kind == MARK).sum(),
+            numbers=(kind == NUMBER).sum(),
+            labels=(kind == LABEL).sum(),
+            texts=(kind == TEXT).sum(),
+            first=pl.col("text").first(),
+            matched=(_normalised(pl.col("text")) == pl.col("heading")).fill_null(False).sum(),
+        )
+    )
+    only_numbers = (pl.col("numbers") > 0) & (pl.col("texts") == 0) & (pl.col("labels") == 0)
+    profile.number_rows += stats.select(only_numbers.sum()).item()
+    return stats.select("row", _kind(wanted.height, len(headings), profile).alias("kind")).filter(
+        pl.col("kind").is_not_null()
     )
 
 
-def _kind(columns: Sequence[str], headings: Sequence[str], profile: RowProfile) -> pl.Expr:
-    """The issue type of each row that is not a record, or null for a record."""
-    filled = len(columns) - _count(columns, EMPTY)
-    marks, numbers, labels, texts = (_count(columns, k) for k in (MARK, NUMBER, LABEL, TEXT))
-    matched, named = _heading_matches(columns, headings)
+def _wanted_headings(headings: Sequence[str]) -> pl.DataFrame:
+    """Each named column's position and its heading as ``normalise_header`` writes it."""
+    wanted = [
+        (position, normalise_header(_REPEAT_SUFFIX.sub("", heading)))
+        for position, heading in enumerate(headings)
+        if not _POSITIONAL.match(heading)
+    ]
+    return pl.DataFrame(
+        [w for w in wanted if w[1]],
+        schema={"column": pl.Int64, "heading": pl.String},
+        orient="row",
+    )
+
+
+def _normalised(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.replace_all("[^a-z0-9]", "")
+
+
+def _kind(named: int, width: int, profile: RowProfile) -> pl.Expr:
+    """The issue type of a row from its counts of each kind of cell, or null for a record."""
+    filled, marks, numbers, labels, texts, matched = (
+        pl.col(c) for c in ("filled", "marks", "numbers", "labels", "texts", "matched")
+    )
     repeated = (matched >= min(2, named)) & (matched * 4 >= filled * 3) & (matched * 2 >= named)
-    first = pl.coalesce(pl.col(f"{_RAW}{c}") for c in columns)
-    note = (
-        first.str.contains(_NOTE_MARK).fill_null(False)
-        & (texts == 1)
-        & (numbers == 0)
-        & (labels == 0)
-    )
-    total = (labels > 0) & (texts == 0)
+    note = pl.col("first").str.contains(_NOTE_MARK) & (texts == 1) & (numbers + labels == 0)
+    only_numbers = (numbers > 0) & (texts == 0) & (labels == 0)
     return (
         pl.when(pl.lit(named > 0) & repeated)
         .then(pl.lit(HEADINGS_ROW.slug))
-        .when((filled > 0) & (marks == filled))
+        .when(marks == filled)
         .then(pl.lit(SEPARATOR_ROW.slug))
-        .when(note & pl.lit(len(columns) >= NOTE_MIN_COLUMNS))
+        .when(note & pl.lit(width >= NOTE_MIN_COLUMNS))
         .then(pl.lit(NOTE_ROW.slug))
-        .when(total | (_only_numbers(columns) & pl.lit(profile.has_text)))
+        .when(((labels > 0) & (texts == 0)) | (only_numbers & pl.lit(profile.has_text)))
         .then(pl.lit(TOTAL_ROW.slug))
         .otherwise(pl.lit(None, pl.String))
-        .alias("kind")
     )
-
-
-def _heading_matches(columns: Sequence[str], headings: Sequence[str]) -> tuple[pl.Expr, int]:
-    """How many cells of each row equal their column's heading, and how many headings there are."""
-    wanted = {
-        c: normalise_header(_REPEAT_SUFFIX.sub("", h))
-        for c, h in zip(columns, headings, strict=True)
-        if not _POSITIONAL.match(h)
-    }
-    matches = [
-        pl.col(f"{_RAW}{c}").str.to_lowercase().str.replace_all("[^a-z0-9]", "").eq_missing(h)
-        for c, h in wanted.items()
-        if h
-    ]
-    if not matches:
-        return pl.lit(0), 0
-    return pl.sum_horizontal(m.cast(pl.Int32) for m in matches), len(matches)
 
 
 def _issues(frame: pl.DataFrame, rows: pl.Series, kinds: pl.Series) -> list[Issue]:
     """One issue per row left out, quoting the row's filled cells."""
-    cells = [pl.col(c).str.replace_all(r"\s+", " ").str.strip_chars() for c in frame.columns]
-    quoted = pl.concat_str(
-        [pl.when(cell != "").then(pl.lit("'") + cell + pl.lit("'")) for cell in cells],
-        separator=", ",
-        ignore_nulls=True,
+    text = pl.col("text").str.replace_all(r"\s+", " ").str.strip_chars()
+    quoted = (
+        cells(frame)
+        .sort("row", "column")
+        .group_by("row", maintain_order=True)
+        .agg(value=pl.concat_str(pl.lit("'"), text, pl.lit("'")).str.join(", "))
     )
-    shown = frame.select(quoted.alias("value")).to_series()
     return [
         Issue(kind, row=row, value=value)
-        for kind, row, value in zip(kinds, rows, shown, strict=True)
+        for kind, row, value in zip(kinds, rows, quoted["value"], strict=True)
     ]

@@ -306,3 +306,17 @@ def test_leave_out_keeps_thames_valley_payments_to_suppliers_named_total() -> No
     assert report.table is not None
     kept = report.table.filter(pl.col("supplier-name").str.starts_with("TOTAL "))
     assert kept["_row"].to_list()[:4] == [450, 530, 780, 783]
+
+
+def test_leave_out_reads_a_wide_table_with_long_headings(tmp_path: Path) -> None:
+    headings = [f"Heading {i} " + "word " * 300 for i in range(300)]
+    record = ",".join(f"value {i}" for i in range(300))
+    text = (
+        ",".join(headings) + "\n" + f"{record}\n{record}\n{record}\n" + "Total" + ",1" * 299 + "\n"
+    )
+    assert left_out(write_file(tmp_path, text)) == ([2, 3, 4], [(TOTAL_ROW.slug, 5)])
+
+
+def test_leave_out_reads_columns_headed_like_its_own_names(tmp_path: Path) -> None:
+    text = "row,name,column,text,kind,Amount\n1,a,b,c,d,5\n2,e,f,g,h,6\n3,i,j,k,l,7\n,,,,,18\n"
+    assert left_out(write_file(tmp_path, text)) == ([2, 3, 4], [(TOTAL_ROW.slug, 5)])
