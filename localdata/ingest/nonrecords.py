@@ -38,8 +38,12 @@ mapping and the fields' datatypes would miss it, while the text of the cells tel
 rows out while shaping also means that everything downstream of ``TableSource.batches()``
 (mapping, finding the organisation or the period, the check) sees only records.
 
-Rows are judged one batch at a time with Polars expressions; a ``RowProfile`` carries what the
-rows looked like in earlier batches, so a total alone in the last batch is still recognised.
+Rows are judged one batch at a time with Polars expressions, never a Python loop per row. A
+cheap first pass (how many cells a row fills, and a pattern on its first filled cell) picks the
+few rows that could be one of these; only those are read cell by cell, in long form (one row per
+cell), so a batch of records costs little more than counting its filled cells, however wide.
+A ``RowProfile`` carries what the rows looked like in earlier batches, so a total alone in the
+last batch is still recognised.
 """
 
 from __future__ import annotations
@@ -121,7 +125,7 @@ class RowProfile:
 
     Which rows have text, and in which columns, is counted on a sample of each batch (up to
     ``SAMPLE_ROWS`` rows, or ``SAMPLE_CELLS`` cells, spread through it); rows of only numbers
-    are counted exactly.
+    are counted among the rows looked at cell by cell (see ``_candidates``).
     """
 
     rows: int = 0
