@@ -203,7 +203,7 @@ def test_check_leaves_a_total_out_of_the_table_and_says_so(tmp_path: Path) -> No
     assert not report.must_fix
 
 
-def test_leave_out_costs_no_row_of_a_large_batch_of_records() -> None:
+def test_leave_out_keeps_every_record_of_a_file_read_in_batches() -> None:
     rows = 20_000
     frame = pl.DataFrame(
         {
