@@ -26,6 +26,7 @@ from localdata.ingest.datatypes import (
     harmonise_point,
 )
 from localdata.ingest.issues import Issue, IssueType, Severity
+from localdata.ingest.keys import KeyCollector
 from localdata.ingest.mapping import ColumnMapping, known_headers, map_columns
 from localdata.ingest.output import TEXT_TYPES, TableWriter
 from localdata.ingest.periods import MonthCounts, PeriodFinding, find_period
@@ -68,6 +69,7 @@ class _Plan:
     months: MonthCounts = field(
         default_factory=lambda: MonthCounts.of(pl.Series([], dtype=pl.Date))
     )
+    keys: KeyCollector | None = None
 
 
 def check(
@@ -113,7 +115,7 @@ def check(
         if f.datatype is Datatype.ORGANISATION and org_id is not None
     ]
     mapping, mapping_issues = map_columns(table_source.headers, standard, supplied=supplied)
-    plan = _Plan(standard, mapping, org_id)
+    plan = _Plan(standard, mapping, org_id, keys=KeyCollector.for_standard(standard))
     plan.text_columns = {
         column: name
         for column, name in mapping.columns.items()
@@ -124,6 +126,8 @@ def check(
     tables, rows = _run(table_source, plan, collector, output, keep_table, progress)
     for frame in _duplicates(plan):
         collector.add(frame)
+    if plan.keys is not None:
+        collector.add(plan.keys.issues())
     found_period = _period(plan, mapping, period, [filename or _name(source)])
     if found_period is not None:
         collector.add(issue_frame(found_period.issues))
@@ -204,6 +208,8 @@ def check_batch(
         found.append(formulas)
     for standard_field in plan.standard.fields:
         _remember_unique(plan, standard_field, table)
+    if plan.keys is not None:
+        plan.keys.add(table)
     found = [f.select(list(ISSUE_SCHEMA)) for f in found if f.height]
     return table, pl.concat(found) if found else issue_frame([])
 

@@ -50,6 +50,7 @@ from localdata.ingest.files import FileBytes
 from localdata.ingest.formats import detect_format, format_issues, is_workbook
 from localdata.ingest.issues import Issue
 from localdata.ingest.jsonfiles import read_json
+from localdata.ingest.nonrecords import RowProfile, leave_out_non_records
 from localdata.ingest.shape import Layout, find_layout, known_score, shape_rows
 from localdata.ingest.tables import RawTable
 from localdata.ingest.workbooks import read_workbook
@@ -83,13 +84,19 @@ class TableSource:
     member: str | None = None
 
     def batches(self) -> Iterator[RawBatch]:
-        """The rows, ``settings.batch_rows`` at a time, in file order, blank rows left out."""
+        """The rows, ``settings.batch_rows`` at a time, in file order.
+
+        Blank rows are left out, and so are rows that are not records (totals, separators,
+        report notes, repeated headings: see ``nonrecords.py``), each with an issue.
+        """
+        profile = RowProfile()
         for records in self.raw.records(self.layout):
             frame, rows, issues = shape_rows(
                 records.frame, self.layout, self.settings.max_cell_bytes
             )
-            if frame.height or records.issues or issues:
-                yield RawBatch(frame, rows, [*records.issues, *issues])
+            frame, rows, left_out = leave_out_non_records(frame, rows, self.layout.names, profile)
+            if frame.height or records.issues or issues or left_out:
+                yield RawBatch(frame, rows, [*records.issues, *issues, *left_out])
 
 
 def open_table(
