@@ -2,9 +2,11 @@
 
 - A postcode is written in capitals with one space before its last three characters:
   ``sw1a1aa`` becomes ``SW1A 1AA`` (info). Only the shape is checked, not that it exists.
-- A UPRN is up to 12 digits, kept as text so that any leading zeros stay as given. A spreadsheet
-  number with a zero fraction or separators (``100012345678.0``, ``100,012,345,678``) is fixed
-  (info); one shortened to an exponent (``1.00012E+11``) has lost digits and is an error.
+- A UPRN is a whole number from 1 to 12 digits long, and is kept in its canonical form: the
+  number's digits with no leading zeros, as text (so the lake's column type never changes).
+  ``000100012345678`` and a spreadsheet's ``100012345678.0`` or ``100,012,345,678`` all
+  become ``100012345678`` (info); the report keeps the value as written. One shortened to an
+  exponent (``1.00012E+11``) has lost digits and is an error, as is zero.
 - A GSS code is a letter (E, W, S, N or K) and 8 digits, in capitals: ``e07000223`` becomes
   ``E07000223`` (info).
 """
@@ -33,17 +35,18 @@ POSTCODE_UNRECOGNISED = IssueType(
 )
 UPRN_REFORMATTED = IssueType(
     "uprn-reformatted",
-    "UPRN written as digits",
+    "UPRN written as a plain number",
     Severity.INFO,
-    "We removed the decimal point or separators a spreadsheet added to this UPRN.",
+    "We wrote this UPRN as a plain number, like 100023336956, without the leading zeros, "
+    "decimal point or separators it had.",
     fixed_by="library",
 )
 UPRN_UNRECOGNISED = IssueType(
     "uprn-unrecognised",
     "Not a UPRN",
     Severity.ERROR,
-    "Enter the UPRN as up to 12 digits, like 100023336956. If a spreadsheet shows it like "
-    "1.00023E+11, format the column as text and enter it again.",
+    "Enter the UPRN as a number of up to 12 digits, like 100023336956. If a spreadsheet shows "
+    "it like 1.00023E+11, format the column as text and enter it again.",
 )
 GSS_CODE_REFORMATTED = IssueType(
     "gss-code-reformatted",
@@ -61,7 +64,7 @@ GSS_CODE_UNRECOGNISED = IssueType(
 
 _POSTCODE = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)[0-9][A-Z]{2}$"
 _POSTCODE_AS_WRITTEN = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) [0-9][A-Z]{2}$"
-_UPRN = r"^[0-9]{1,12}$"
+_UPRN = r"^[1-9][0-9]{0,11}$"
 _GSS_CODE = r"^[EWSNK][0-9]{8}$"
 
 
@@ -77,8 +80,13 @@ def harmonise_postcode(values: pl.Series, field: StandardField) -> Harmonised:
 
 
 def harmonise_uprn(values: pl.Series, field: StandardField) -> Harmonised:
-    """UPRNs as pl.String of up to 12 digits."""
-    digits = pl.col("raw").str.replace_all(r"[\s,]", "").str.replace(r"\.0*$", "")
+    """UPRNs as pl.String: the number's digits, with no leading zeros."""
+    digits = (
+        pl.col("raw")
+        .str.replace_all(r"[\s,]", "")
+        .str.replace(r"\.0*$", "")
+        .str.strip_chars_start("0")
+    )
     value = pl.when(digits.str.contains(_UPRN)).then(digits)
     return _harmonised(values, _UPRN, value, UPRN_UNRECOGNISED, UPRN_REFORMATTED)
 

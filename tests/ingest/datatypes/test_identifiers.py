@@ -76,7 +76,9 @@ def test_postcode_written_in_capitals_with_one_space(raw: str, expected: str | N
     ("raw", "expected", "slug"),
     [
         ("100023336956", "100023336956", None),
-        ("000100023336", "000100023336", None),
+        ("000100023336", "100023336", "uprn-reformatted"),
+        ("000100012345678", "100012345678", "uprn-reformatted"),
+        ("0", None, "uprn-unrecognised"),
         ("100012345678.0", "100012345678", "uprn-reformatted"),
         ("100,012,345,678", "100012345678", "uprn-reformatted"),
         ("1.00012E+11", None, "uprn-unrecognised"),
@@ -84,7 +86,7 @@ def test_postcode_written_in_capitals_with_one_space(raw: str, expected: str | N
         ("UPRN1", None, "uprn-unrecognised"),
     ],
 )
-def test_uprn_is_up_to_twelve_digits(raw: str, expected: str | None, slug: str | None):
+def test_uprn_is_a_number_of_up_to_twelve_digits(raw: str, expected: str | None, slug: str | None):
     assert one(raw, Datatype.UPRN) == (expected, slug)
 
 
