@@ -13,8 +13,9 @@ silent blank. ``warning`` and ``info`` slugs keep a value.
 
 One module per family of datatypes, each stating its decisions in its docstring:
 ``text`` (string, text), ``numbers`` (integer, decimal, money), ``dates`` (date, datetime),
-``flags``, ``urls``, ``identifiers`` (postcode, UPRN, GSS code), ``organisations``, ``codes``
-(any field with a code list), ``points`` and ``polygons`` (with ``coordinates``).
+``flags``, ``urls``, ``identifiers`` (postcode, UPRN, GSS code, company number),
+``organisations``, ``codes`` (any field with a code list), ``points`` and ``polygons`` (with
+``coordinates``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from localdata.ingest.datatypes.columns import most_serious
 from localdata.ingest.datatypes.dates import harmonise_date, harmonise_datetime
 from localdata.ingest.datatypes.flags import harmonise_flag
 from localdata.ingest.datatypes.identifiers import (
+    harmonise_company_number,
     harmonise_gss_code,
     harmonise_postcode,
     harmonise_uprn,
@@ -86,6 +88,7 @@ CANONICAL_DTYPES: dict[Datatype, pl.DataType] = {
     Datatype.POSTCODE: pl.String(),
     Datatype.UPRN: pl.String(),
     Datatype.GSS_CODE: pl.String(),
+    Datatype.COMPANY_NUMBER: pl.String(),
     Datatype.ORGANISATION: pl.String(),
     Datatype.POINT: pl.String(),
     Datatype.MULTIPOLYGON: pl.String(),
@@ -104,6 +107,7 @@ HARMONISERS: dict[Datatype, Harmoniser] = {
     Datatype.POSTCODE: harmonise_postcode,
     Datatype.UPRN: harmonise_uprn,
     Datatype.GSS_CODE: harmonise_gss_code,
+    Datatype.COMPANY_NUMBER: harmonise_company_number,
     # Finding the organisation needs the register: the pipeline calls harmonise_organisation.
     Datatype.ORGANISATION: harmonise_string,
     Datatype.POINT: harmonise_point_text,
