@@ -148,3 +148,10 @@ def test_company_number_fields_of_built_in_standards_use_the_datatype():
         ("contracts", "supplier-company-number"),
         ("grants", "recipient-org-company-number"),
     }
+
+
+def test_url_spaces_around_the_address_are_removed_silently():
+    assert one(" https://www.example.gov.uk/x  ", Datatype.URL) == (
+        "https://www.example.gov.uk/x",
+        None,
+    )
