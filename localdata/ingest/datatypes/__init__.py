@@ -11,6 +11,11 @@ The original value is never lost: the pipeline keeps the column as found beside 
 one, and a value that cannot be harmonised becomes null here with an ``error`` slug, never a
 silent blank. ``warning`` and ``info`` slugs keep a value.
 
+Before a column reaches its harmoniser, ``read_cells`` reads what each cell really says, the
+same way for every datatype: quotation marks around the whole value come off (``quotes.py``),
+and placeholders such as ``N/A``, ``-`` or ``TBC`` become empty (``blanks.py``). So no
+harmoniser ever sees a placeholder as a value.
+
 One module per family of datatypes, each stating its decisions in its docstring:
 ``text`` (string, text), ``numbers`` (integer, decimal, money), ``dates`` (date, datetime),
 ``flags``, ``urls``, ``identifiers`` (postcode, UPRN, GSS code, company number),
@@ -24,6 +29,7 @@ from collections.abc import Callable
 
 import polars as pl
 
+from localdata.ingest.datatypes.blanks import read_blanks
 from localdata.ingest.datatypes.codes import CODE_NOT_ALLOWED, harmonise_codes
 from localdata.ingest.datatypes.columns import most_serious
 from localdata.ingest.datatypes.dates import harmonise_date, harmonise_datetime
@@ -42,6 +48,7 @@ from localdata.ingest.datatypes.numbers import (
     harmonise_money,
 )
 from localdata.ingest.datatypes.organisations import harmonise_organisation
+from localdata.ingest.datatypes.quotes import unwrap_quotes
 from localdata.ingest.datatypes.result import Harmonised
 from localdata.ingest.datatypes.text import harmonise_string, harmonise_text
 from localdata.ingest.datatypes.urls import harmonise_url
@@ -135,6 +142,30 @@ def harmonise(values: pl.Series, field: StandardField) -> Harmonised:
     return result
 
 
+def read_cells(values: pl.Series, field: StandardField) -> Harmonised:
+    """What each cell says before its datatype is read: wrapping quotes off, placeholders empty.
+
+    The pipeline calls this once per column, before the column's harmoniser; see ``quotes.py``
+    and ``blanks.py``. Cells it leaves alone come back unchanged, with no issue.
+    """
+    if values.dtype != pl.String:
+        values = values.cast(pl.String)
+    unquoted = unwrap_quotes(values)
+    blanked = read_blanks(unquoted.values, field)
+    issues = most_serious(blanked.issues, unquoted.issues)
+    return Harmonised(blanked.values, issues, details=blanked.details)
+
+
+def with_read_issues(read: Harmonised, result: Harmonised) -> Harmonised:
+    """A harmoniser's ``result`` with the issues ``read_cells`` found merged in, cell by cell."""
+    return Harmonised(
+        result.values,
+        most_serious(result.issues, read.issues),
+        result.column_issues + read.column_issues,
+        {**read.details, **result.details},
+    )
+
+
 def _with_codes(result: Harmonised, field: StandardField) -> Harmonised:
     """Match harmonised values to the field's code list, keeping the most serious issue."""
     if field.datatype in _STRING_TYPES:
@@ -187,4 +218,6 @@ __all__ = [
     "harmonise",
     "harmonise_organisation",
     "harmonise_point",
+    "read_cells",
+    "with_read_issues",
 ]
