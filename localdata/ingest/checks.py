@@ -106,9 +106,10 @@ def check_field(
     value = pl.col(name)
     checks: list[tuple[pl.Expr, str, pl.Expr, str]] = []
     if standard_field.required:
-        checks.append(
-            (value.is_null() & pl.col("_raw").is_null(), MISSING_VALUE.slug, pl.col("_raw"), "")
-        )
+        # A cell of only spaces is as empty as no cell; any other cell that gave no value has
+        # already been reported by its harmoniser, with the reason.
+        empty = pl.col("_raw").is_null() | (pl.col("_raw").str.strip_chars() == "")
+        checks.append((value.is_null() & empty, MISSING_VALUE.slug, pl.col("_raw"), ""))
     checks += _range_checks(standard_field)
     checks += _text_checks(standard_field)
     if not checks:

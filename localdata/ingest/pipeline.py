@@ -24,6 +24,8 @@ from localdata.ingest.datatypes import (
     harmonise,
     harmonise_organisation,
     harmonise_point,
+    read_cells,
+    with_read_issues,
 )
 from localdata.ingest.issues import Issue, IssueType, Severity
 from localdata.ingest.keys import KeyCollector
@@ -234,20 +236,28 @@ def _harmonise_field(
         values = batch.frame[column]
         for other in plan.mapping.fallbacks.get(name, ()):
             values = values.fill_null(batch.frame[other])
-        if standard_field.datatype is Datatype.ORGANISATION:
-            return values, _organisation(values, standard_field, plan)
-        if standard_field.separator:
-            return values, _harmonise_parts(values, standard_field, standard_field.separator)
-        return values, harmonise(values, standard_field)
+        read = read_cells(values, standard_field)
+        return values, with_read_issues(read, _harmonise_column(read.values, standard_field, plan))
     if name in plan.mapping.points:
         x, y = (batch.frame[c] for c in plan.mapping.points[name])
         original = (x + ", " + y).alias(name)
-        return original, harmonise_point(x, y, standard_field)
+        read_x, read_y = read_cells(x, standard_field), read_cells(y, standard_field)
+        point = harmonise_point(read_x.values, read_y.values, standard_field)
+        return original, with_read_issues(read_x, with_read_issues(read_y, point))
     fill = plan.organisation if standard_field.datatype is Datatype.ORGANISATION else None
     dtype = CANONICAL_DTYPES[standard_field.datatype]
     height = batch.frame.height
     values = pl.repeat(fill, height, dtype=pl.String, eager=True).cast(dtype).alias(name)
     return None, Harmonised(values, _nulls(height, name))
+
+
+def _harmonise_column(values: pl.Series, standard_field: StandardField, plan: _Plan) -> Harmonised:
+    """One mapped column's values harmonised, once its cells have been read."""
+    if standard_field.datatype is Datatype.ORGANISATION:
+        return _organisation(values, standard_field, plan)
+    if standard_field.separator:
+        return _harmonise_parts(values, standard_field, standard_field.separator)
+    return harmonise(values, standard_field)
 
 
 def _nulls(height: int, name: str = "") -> pl.Series:

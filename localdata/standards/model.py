@@ -29,6 +29,7 @@ class Datatype(StrEnum):
     POSTCODE = "postcode"
     UPRN = "uprn"
     GSS_CODE = "gss-code"
+    COMPANY_NUMBER = "company-number"
     ORGANISATION = "organisation"
     POINT = "point"
     MULTIPOLYGON = "multipolygon"

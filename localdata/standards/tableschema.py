@@ -40,6 +40,7 @@ _EXPORT: dict[Datatype, tuple[str, str | None]] = {
     Datatype.POSTCODE: ("string", None),
     Datatype.UPRN: ("string", None),
     Datatype.GSS_CODE: ("string", None),
+    Datatype.COMPANY_NUMBER: ("string", None),
     Datatype.ORGANISATION: ("string", None),
     Datatype.POINT: ("string", None),
     Datatype.MULTIPOLYGON: ("string", None),

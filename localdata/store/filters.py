@@ -54,6 +54,7 @@ _TEXT = {
     Datatype.POSTCODE,
     Datatype.UPRN,
     Datatype.GSS_CODE,
+    Datatype.COMPANY_NUMBER,
     Datatype.ORGANISATION,
 }
 _GEOMETRY = {Datatype.POINT, Datatype.MULTIPOLYGON}

@@ -146,3 +146,46 @@ def test_check_harmonises_each_of_several_values_in_a_cell(tmp_path: Path) -> No
         if name == "history"
     }
     assert found == {(2, "info"), (4, "error")}
+
+
+def test_check_reads_placeholders_as_empty_or_names_them_when_required(tmp_path: Path) -> None:
+    # Issue 13: N/A, - and TBC are placeholders, not values.
+    standard = make_standard(
+        [
+            make_field("reference", required=True),
+            make_field("homes", "integer", required=True, example="18"),
+            make_field("decided", "date"),
+            make_field("notes", "text"),
+        ]
+    )
+    path = write_file(
+        tmp_path, "reference,homes,decided,notes\nA,N/A,-,TBC\nB,  ,n/a,N/A\n ,12,,\n"
+    )
+    report = localdata.check(path, standard, settings=_settings(tmp_path))
+    assert report.flatten(["row", "field", "type", "value"]) == [
+        [3, "homes", "missing-value", "  "],
+        [4, "reference", "missing-value", " "],
+        [2, "homes", "placeholder-in-required-field", "N/A"],
+        [2, "decided", "placeholder-read-as-empty", "-"],
+        [3, "decided", "placeholder-read-as-empty", "n/a"],
+        [3, "notes", "placeholder-read-as-empty", "N/A"],
+    ]
+    assert report.table is not None
+    assert report.table.select("homes", "decided", "notes").rows() == [
+        (None, None, "TBC"),
+        (None, None, None),
+        (12, None, None),
+    ]
+
+
+def test_check_unwraps_quoted_values_and_reads_pay_ratios(tmp_path: Path) -> None:
+    path = write_file(tmp_path, 'Ratio,Effective date\n7.14:1,"""2025-03-31"""\n')
+    report = localdata.check(path, "pay-multiples", settings=_settings(tmp_path))
+    assert report.table is not None
+    assert report.table.select("ratio", pl.col("effective-date").cast(pl.String)).rows() == [
+        (7.14, "2025-03-31")
+    ]
+    assert report.flatten(["field", "type"]) == [
+        ["effective-date", "quotes-removed"],
+        ["ratio", "ratio-read-as-number"],
+    ]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from localdata.errors import InvalidQuery, UsageError
 from localdata.ingest.datatypes import CANONICAL_DTYPES
+from localdata.standards.catalogue import builtin_standards
 from localdata.standards.model import Standard
 from localdata.store.query import Filter, Page, fetch_page, filtered, parse_query
 from tests.factories import make_field, make_standard
@@ -223,6 +224,12 @@ def test_parse_query_reads_values_by_datatype() -> None:
         Filter("supplier-name", "isnull", False),
     )
     assert (parsed.size, parsed.sort, parsed.fields, parsed.exact_count) == (100, (), None, False)
+
+
+def test_parse_query_reads_a_company_number_as_text() -> None:
+    contracts = {s.name: s for s in builtin_standards()}["contracts"]
+    parsed = parse_query([("supplier-company-number", "03914156")], contracts, cursor_key=KEY)
+    assert parsed.filters == (Filter("supplier-company-number", "eq", "03914156"),)
 
 
 @pytest.mark.parametrize(

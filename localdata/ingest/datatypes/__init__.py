@@ -11,10 +11,16 @@ The original value is never lost: the pipeline keeps the column as found beside 
 one, and a value that cannot be harmonised becomes null here with an ``error`` slug, never a
 silent blank. ``warning`` and ``info`` slugs keep a value.
 
+Before a column reaches its harmoniser, ``read_cells`` reads what each cell really says, the
+same way for every datatype: quotation marks around the whole value come off (``quotes.py``),
+and placeholders such as ``N/A``, ``-`` or ``TBC`` become empty (``blanks.py``). So no
+harmoniser ever sees a placeholder as a value.
+
 One module per family of datatypes, each stating its decisions in its docstring:
 ``text`` (string, text), ``numbers`` (integer, decimal, money), ``dates`` (date, datetime),
-``flags``, ``urls``, ``identifiers`` (postcode, UPRN, GSS code), ``organisations``, ``codes``
-(any field with a code list), ``points`` and ``polygons`` (with ``coordinates``).
+``flags``, ``urls``, ``identifiers`` (postcode, UPRN, GSS code, company number),
+``organisations``, ``codes`` (any field with a code list), ``points`` and ``polygons`` (with
+``coordinates``).
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from collections.abc import Callable
 
 import polars as pl
 
+from localdata.ingest.datatypes.blanks import read_blanks
 from localdata.ingest.datatypes.codes import CODE_NOT_ALLOWED, harmonise_codes
 from localdata.ingest.datatypes.columns import most_serious
 from localdata.ingest.datatypes.dates import harmonise_date, harmonise_datetime
 from localdata.ingest.datatypes.flags import harmonise_flag
 from localdata.ingest.datatypes.identifiers import (
+    harmonise_company_number,
     harmonise_gss_code,
     harmonise_postcode,
     harmonise_uprn,
@@ -40,6 +48,7 @@ from localdata.ingest.datatypes.numbers import (
     harmonise_money,
 )
 from localdata.ingest.datatypes.organisations import harmonise_organisation
+from localdata.ingest.datatypes.quotes import unwrap_quotes
 from localdata.ingest.datatypes.result import Harmonised
 from localdata.ingest.datatypes.text import harmonise_string, harmonise_text
 from localdata.ingest.datatypes.urls import harmonise_url
@@ -86,6 +95,7 @@ CANONICAL_DTYPES: dict[Datatype, pl.DataType] = {
     Datatype.POSTCODE: pl.String(),
     Datatype.UPRN: pl.String(),
     Datatype.GSS_CODE: pl.String(),
+    Datatype.COMPANY_NUMBER: pl.String(),
     Datatype.ORGANISATION: pl.String(),
     Datatype.POINT: pl.String(),
     Datatype.MULTIPOLYGON: pl.String(),
@@ -104,6 +114,7 @@ HARMONISERS: dict[Datatype, Harmoniser] = {
     Datatype.POSTCODE: harmonise_postcode,
     Datatype.UPRN: harmonise_uprn,
     Datatype.GSS_CODE: harmonise_gss_code,
+    Datatype.COMPANY_NUMBER: harmonise_company_number,
     # Finding the organisation needs the register: the pipeline calls harmonise_organisation.
     Datatype.ORGANISATION: harmonise_string,
     Datatype.POINT: harmonise_point_text,
@@ -129,6 +140,30 @@ def harmonise(values: pl.Series, field: StandardField) -> Harmonised:
     if field.constraints.codes:
         result = _with_codes(result, field)
     return result
+
+
+def read_cells(values: pl.Series, field: StandardField) -> Harmonised:
+    """What each cell says before its datatype is read: wrapping quotes off, placeholders empty.
+
+    The pipeline calls this once per column, before the column's harmoniser; see ``quotes.py``
+    and ``blanks.py``. Cells it leaves alone come back unchanged, with no issue.
+    """
+    if values.dtype != pl.String:
+        values = values.cast(pl.String)
+    unquoted = unwrap_quotes(values)
+    blanked = read_blanks(unquoted.values, field)
+    issues = most_serious(blanked.issues, unquoted.issues)
+    return Harmonised(blanked.values, issues, details=blanked.details)
+
+
+def with_read_issues(read: Harmonised, result: Harmonised) -> Harmonised:
+    """A harmoniser's ``result`` with the issues ``read_cells`` found merged in, cell by cell."""
+    return Harmonised(
+        result.values,
+        most_serious(result.issues, read.issues),
+        result.column_issues + read.column_issues,
+        {**read.details, **result.details},
+    )
 
 
 def _with_codes(result: Harmonised, field: StandardField) -> Harmonised:
@@ -183,4 +218,6 @@ __all__ = [
     "harmonise",
     "harmonise_organisation",
     "harmonise_point",
+    "read_cells",
+    "with_read_issues",
 ]

@@ -11,6 +11,12 @@ clean-up rules, which take off what spreadsheets and finance systems add around 
   sign or code (``€``, ``$``, ``EUR``, ``USD``) is an error: we do not convert currencies.
 
 A value that needed any of these is read with the info issue ``number-formatting-removed``.
+
+A decimal written as a ratio to one, ``7.14:1`` or ``7.14 : 1`` (as councils write a pay
+multiple), is that number, 7.14, with the info issue ``ratio-read-as-number``. Any other ratio
+(``1:7.14``, ``3:2``) is the error ``ratio-unrecognised``: ``1:7.14`` is 0.14 as a number, but
+a council writing a pay multiple that way means 7.14, so we ask rather than guess. Integers and
+money are never ratios.
 Exponents (``1.2E3``) and a zero fraction on a whole number (``12.0``) are plain number syntax
 and read without an issue.
 
@@ -77,6 +83,21 @@ MONEY_ROUNDED = IssueType(
     "no more than 2 decimal places, like 1234.50.",
 )
 
+RATIO_READ = IssueType(
+    "ratio-read-as-number",
+    "Ratio read as a number",
+    Severity.INFO,
+    "We read this ratio as the number it stands for, like 7.14 for 7.14:1. You can enter the "
+    "number on its own.",
+    fixed_by="library",
+)
+RATIO_UNRECOGNISED = IssueType(
+    "ratio-unrecognised",
+    "Ratio not written as one number",
+    Severity.ERROR,
+    "Enter the ratio as one number: for 7.14 to 1, enter 7.14.",
+)
+
 MONEY = pl.Decimal(18, 2)
 # Wide enough to read any amount exactly before it is rounded to pence.
 _EXACT = pl.Decimal(38, 12)
@@ -85,6 +106,8 @@ _GROUPED_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$"
 # The commonest written forms, "£1,234.50" and "-£5", need only "£" and "," taken out.
 _COMMON_MONEY = r"^[+-]?£?[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
 _COMMON_NUMBER = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+_TO_ONE = r"^\s*(\d+(?:\.\d+)?)\s*:\s*1(?:\.0*)?\s*$"
+_RATIO = r"^\s*[\d.,]+\s*:\s*[\d.,]+\s*$"
 
 
 def clean_number_text(raw: pl.Series, *, money: bool) -> pl.DataFrame:
@@ -184,13 +207,18 @@ def harmonise_decimal(values: pl.Series, field: StandardField) -> Harmonised:
     issues = no_issues(values.len(), values.name)
     if rows.len() == 0:
         return Harmonised(fast.alias(values.name), issues)
-    cleaned = clean_number_text(values.gather(rows), money=False)
-    number = pl.col("text").cast(pl.Float64, strict=False)
+    written = values.gather(rows)
+    cleaned = clean_number_text(written, money=False).with_columns(raw=written)
+    to_one = pl.col("raw").str.extract(_TO_ONE, 1).cast(pl.Float64, strict=False)
+    number = pl.coalesce(pl.col("text").cast(pl.Float64, strict=False), to_one)
     value = pl.when(number.is_finite()).then(number)
     found = cleaned.select(
         value.alias("value"),
         first_issue(
-            (value.is_null(), DECIMAL_UNRECOGNISED), (pl.col("changed"), FORMATTING_REMOVED)
+            (value.is_null() & pl.col("raw").str.contains(_RATIO), RATIO_UNRECOGNISED),
+            (value.is_null(), DECIMAL_UNRECOGNISED),
+            (to_one.is_not_null(), RATIO_READ),
+            (pl.col("changed"), FORMATTING_REMOVED),
         ).alias("issue"),
     )
     return Harmonised(

@@ -2,7 +2,8 @@
 
 A URL must start ``http://`` or ``https://`` and name a host with a dot in it. A web address
 without its scheme (``www.example.gov.uk/page``) gets ``https://`` added, with an info issue.
-Anything else (spaces, several addresses in one cell like ``a|b``, ``n/a``) is an error.
+Spaces before or after the address are taken off silently. Anything else (spaces inside,
+several addresses in one cell like ``a|b``, words) is an error.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _WITHOUT_SCHEME = rf"(?i)^{_HOST_AND_PATH}$"
 
 def harmonise_url(values: pl.Series, field: StandardField) -> Harmonised:
     """Web addresses as pl.String, each starting http:// or https://."""
-    url = pl.col("raw")
+    url = pl.col("raw").str.strip_chars()
     complete = url.str.contains(_URL)
     schemeless = ~complete & url.str.contains(_WITHOUT_SCHEME)
     value = pl.when(complete).then(url).when(schemeless).then(pl.lit("https://") + url)

@@ -25,6 +25,7 @@ SAMPLES: dict[Datatype, list[str | None]] = {
     Datatype.POSTCODE: ["sw1a1aa", "x", None],
     Datatype.UPRN: ["100012345678.0", "x", None],
     Datatype.GSS_CODE: ["e07000120", "x", None],
+    Datatype.COMPANY_NUMBER: ["3914156", "x", None],
     Datatype.ORGANISATION: ["Hyndburn", None],
     Datatype.POINT: ["POINT (53.0 -0.39)", "POINT (2.35 48.85)", "x", None],
     Datatype.MULTIPOLYGON: ["POLYGON((-0.1 51.5, -0.09 51.5, -0.09 51.51, -0.1 51.5))", "x", None],

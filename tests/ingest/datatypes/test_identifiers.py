@@ -1,10 +1,11 @@
-"""Flags, URLs, postcodes, UPRNs and GSS codes."""
+"""Flags, URLs, postcodes, UPRNs, GSS codes and company numbers."""
 
 from __future__ import annotations
 
 import pytest
 
 from localdata.ingest.datatypes import canonical_text, harmonise
+from localdata.standards.catalogue import builtin_standards
 from localdata.standards.model import Datatype
 from tests.ingest.datatypes.factories import column, make_field, one
 
@@ -76,7 +77,9 @@ def test_postcode_written_in_capitals_with_one_space(raw: str, expected: str | N
     ("raw", "expected", "slug"),
     [
         ("100023336956", "100023336956", None),
-        ("000100023336", "000100023336", None),
+        ("000100023336", "100023336", "uprn-reformatted"),
+        ("000100012345678", "100012345678", "uprn-reformatted"),
+        ("0", None, "uprn-unrecognised"),
         ("100012345678.0", "100012345678", "uprn-reformatted"),
         ("100,012,345,678", "100012345678", "uprn-reformatted"),
         ("1.00012E+11", None, "uprn-unrecognised"),
@@ -84,7 +87,7 @@ def test_postcode_written_in_capitals_with_one_space(raw: str, expected: str | N
         ("UPRN1", None, "uprn-unrecognised"),
     ],
 )
-def test_uprn_is_up_to_twelve_digits(raw: str, expected: str | None, slug: str | None):
+def test_uprn_is_a_number_of_up_to_twelve_digits(raw: str, expected: str | None, slug: str | None):
     assert one(raw, Datatype.UPRN) == (expected, slug)
 
 
@@ -101,3 +104,54 @@ def test_uprn_is_up_to_twelve_digits(raw: str, expected: str | None, slug: str |
 )
 def test_gss_code_is_letter_and_eight_digits(raw: str, expected: str | None, slug: str | None):
     assert one(raw, Datatype.GSS_CODE) == (expected, slug)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
+        ("03914156", "03914156", None),
+        ("SC123456", "SC123456", None),
+        ("OC301234", "OC301234", None),
+        ("R0000123", "R0000123", None),
+        ("3914156", "03914156", "company-number-reformatted"),
+        ("3914156.0", "03914156", "company-number-reformatted"),
+        ("928555", "00928555", "company-number-reformatted"),
+        ("sc 123456", "SC123456", "company-number-reformatted"),
+        ("ni123456", "NI123456", "company-number-reformatted"),
+        ("GB-COH-03914156", "03914156", "company-number-reformatted"),
+        ("gb/07445476", "07445476", "company-number-reformatted"),
+        (
+            "https://find-and-update.company-information.service.gov.uk/company/SC123456",
+            "SC123456",
+            "company-number-reformatted",
+        ),
+        ("XY123456", None, "company-number-unrecognised"),
+        ("SC12345", None, "company-number-unrecognised"),
+        ("123456789", None, "company-number-unrecognised"),
+        ("0", None, "company-number-unrecognised"),
+        ("3.914156E+06", None, "company-number-unrecognised"),
+        ("Green Spaces Ltd", None, "company-number-unrecognised"),
+    ],
+)
+def test_company_number_is_eight_characters_as_companies_house_writes_it(
+    raw: str, expected: str | None, slug: str | None
+):
+    assert one(raw, Datatype.COMPANY_NUMBER) == (expected, slug)
+
+
+def test_company_number_fields_of_built_in_standards_use_the_datatype():
+    fields = {
+        (s.name, f.name) for s in builtin_standards() for f in s.fields
+        if f.datatype is Datatype.COMPANY_NUMBER
+    }  # fmt: skip
+    assert fields == {
+        ("contracts", "supplier-company-number"),
+        ("grants", "recipient-org-company-number"),
+    }
+
+
+def test_url_spaces_around_the_address_are_removed_silently():
+    assert one(" https://www.example.gov.uk/x  ", Datatype.URL) == (
+        "https://www.example.gov.uk/x",
+        None,
+    )

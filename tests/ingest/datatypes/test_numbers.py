@@ -56,6 +56,28 @@ def test_decimal_reads_spreadsheet_forms(raw: str, expected: float | None, slug:
 @pytest.mark.parametrize(
     ("raw", "expected", "slug"),
     [
+        ("7.14:1", 7.14, "ratio-read-as-number"),
+        ("7.14 : 1", 7.14, "ratio-read-as-number"),
+        ("12:1.0", 12.0, "ratio-read-as-number"),
+        ("1:7.14", None, "ratio-unrecognised"),
+        ("3:2", None, "ratio-unrecognised"),
+        ("7.14:", None, "decimal-unrecognised"),
+        ("12:30pm", None, "decimal-unrecognised"),
+    ],
+)
+def test_decimal_reads_a_ratio_to_one(raw: str, expected: float | None, slug: str | None):
+    # Pay multiples are written like this (issue 13).
+    assert one(raw, Datatype.DECIMAL) == (expected, slug)
+
+
+def test_integer_and_money_are_never_ratios():
+    assert one("7:1", Datatype.INTEGER) == (None, "integer-unrecognised")
+    assert one("7:1", Datatype.MONEY) == (None, "money-unrecognised")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "slug"),
+    [
         ("858.00", "858.00", None),
         ("337", "337.00", None),
         ("1234.5 ", "1234.50", None),
