@@ -27,10 +27,11 @@ A row is left out when it is:
 - **a total**: a total label, with only numbers and marks besides. A payment to "Total Gas &
   Power", or one whose purpose says "total cost", has a date, a purpose or a supplier beside
   it, so it stays a record;
-- **an unlabelled total**: only numbers (and marks), in a table where the rest of the rows have
-  text: at least two rows with text so far, a column that holds text in nine rows in ten of
-  them, and rows of only numbers no more than 1% of them (or two). A table of numbers keeps its
-  rows.
+- **an unlabelled total**: only numbers (and marks), after the last record, in a table where
+  the rest of the rows have text: at least two rows with text so far, a column that holds text
+  in nine rows in ten of them, and rows of only numbers no more than 1% of them (or two). A
+  table of numbers keeps its rows, and so does a row of only numbers with records after it: a
+  record whose text cells are empty is reported as such, never dropped.
 
 Why here and not after mapping: where a report writer puts a total does not follow the columns
 (TfL's count sits under "Expence Account" and its total under "Clearing Date"), so the column
@@ -171,6 +172,7 @@ def leave_out_non_records(
     verdicts = _verdicts(cells(frame[positions]), headings, profile)
     if verdicts.height == 0:
         return frame, rows, []
+    verdicts = _totals_after_the_records(verdicts, positions, frame.height)
     dropped = positions.gather(verdicts["row"])
     issues = _issues(frame[dropped], rows[dropped], verdicts["kind"])
     keep = ~pl.int_range(frame.height, eager=True).is_in(dropped.implode())
@@ -272,9 +274,26 @@ def _verdicts(found: pl.DataFrame, headings: Sequence[str], profile: RowProfile)
     )
     only_numbers = (pl.col("numbers") > 0) & (pl.col("texts") == 0) & (pl.col("labels") == 0)
     profile.number_rows += stats.select(only_numbers.sum()).item()
-    return stats.select("row", _kind(wanted.height, len(headings), profile).alias("kind")).filter(
-        pl.col("kind").is_not_null()
+    unlabelled = only_numbers & pl.lit(profile.has_text)
+    return stats.select(
+        "row",
+        _kind(wanted.height, len(headings), profile).alias("kind"),
+        unlabelled.alias("unlabelled"),
+    ).filter(pl.col("kind").is_not_null())
+
+
+def _totals_after_the_records(
+    verdicts: pl.DataFrame, positions: pl.Series, height: int
+) -> pl.DataFrame:
+    """The verdicts, keeping an unlabelled total only when no record of the batch follows it."""
+    dropped = positions.gather(verdicts["row"])
+    records = pl.int_range(height, eager=True).filter(
+        ~pl.int_range(height, eager=True).is_in(dropped.implode())
     )
+    last_record = records.max() if records.len() else -1
+    after = dropped > last_record
+    keep = ~verdicts["unlabelled"] | after
+    return verdicts.filter(keep).select("row", "kind")
 
 
 def _wanted_headings(headings: Sequence[str]) -> pl.DataFrame:

@@ -320,3 +320,14 @@ def test_leave_out_reads_a_wide_table_with_long_headings(tmp_path: Path) -> None
 def test_leave_out_reads_columns_headed_like_its_own_names(tmp_path: Path) -> None:
     text = "row,name,column,text,kind,Amount\n1,a,b,c,d,5\n2,e,f,g,h,6\n3,i,j,k,l,7\n,,,,,18\n"
     assert left_out(write_file(tmp_path, text)) == ([2, 3, 4], [(TOTAL_ROW.slug, 5)])
+
+
+def test_a_row_of_only_numbers_before_other_records_stays_a_record(tmp_path: Path) -> None:
+    """A record whose text cells are empty is reported, never dropped as a total."""
+    text = "Date,Supplier,Amount\n" + "".join(
+        f"0{d}/03/2024,ACME {d},{d}00.00\n" for d in range(1, 8)
+    )
+    text = text.replace("04/03/2024,ACME 4,", ",,")
+    report = localdata.check(write_file(tmp_path, text), "spend", "E07000120")
+    assert report.rows == 7
+    assert "total-row-left-out" not in {s["type"] for s in report.summary()}

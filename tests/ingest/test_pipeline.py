@@ -159,22 +159,22 @@ def test_check_reads_placeholders_as_empty_or_names_them_when_required(tmp_path:
         ]
     )
     path = write_file(
-        tmp_path, "reference,homes,decided,notes\nA,N/A,-,TBC\nB,  ,n/a,N/A\n ,12,,\n"
+        tmp_path, "reference,homes,decided,notes\nA,N/A,-,TBC\n ,12,,\nB,  ,n/a,N/A\n"
     )
     report = localdata.check(path, standard, settings=_settings(tmp_path))
     assert report.flatten(["row", "field", "type", "value"]) == [
-        [3, "homes", "missing-value", "  "],
-        [4, "reference", "missing-value", " "],
+        [3, "reference", "missing-value", " "],
+        [4, "homes", "missing-value", "  "],
         [2, "homes", "placeholder-in-required-field", "N/A"],
         [2, "decided", "placeholder-read-as-empty", "-"],
-        [3, "decided", "placeholder-read-as-empty", "n/a"],
-        [3, "notes", "placeholder-read-as-empty", "N/A"],
+        [4, "decided", "placeholder-read-as-empty", "n/a"],
+        [4, "notes", "placeholder-read-as-empty", "N/A"],
     ]
     assert report.table is not None
     assert report.table.select("homes", "decided", "notes").rows() == [
         (None, None, "TBC"),
-        (None, None, None),
         (12, None, None),
+        (None, None, None),
     ]
 
 

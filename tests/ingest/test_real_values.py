@@ -22,7 +22,8 @@ pytestmark = pytest.mark.realdata
 
 # Values that really are not in the code lists, by why.
 NOT_IN_THE_LIST = {
-    # A stage the list has no code for (built, allocated, refused, lapsed, prior approval).
+    # A stage the list has no code for (built, allocated, refused, lapsed). Prior approval,
+    # listed building consent and outline applications are the standard's aliases of codes.
     ("planning-permission-status", "Completed"),
     ("planning-permission-status", "completed"),
     ("planning-permission-status", "completing"),
@@ -36,22 +37,12 @@ NOT_IN_THE_LIST = {
     ("planning-permission-type", "permission lapsed"),
     ("planning-permission-type", "Under Construction"),
     ("planning-permission-type", "demolition"),
-    ("planning-permission-type", "Listed Building"),
-    ("planning-permission-type", "Prior Approval"),
-    ("planning-permission-type", "Prior Notification"),
-    ("planning-permission-type", "prior notification"),
     ("planning-permission-type", "other - s73 MMA"),
     ("planning-permission-type", "06/00588/REM"),
-    ("planning-permission-type", "Outline Planning Application"),
-    ("planning-permission-type", "Outline Planning App"),
     # A permission type in the status column, or a status in the type column.
-    ("planning-permission-status", "Planning Permission"),
     ("planning-permission-status", "Outline consent"),
     ("planning-permission-status", "Outline permission"),
     ("planning-permission-status", "outline permission"),
-    ("planning-permission-status", "full permission"),
-    ("planning-permission-status", "full permissioned"),
-    ("planning-permission-status", "full planning permission"),
     ("planning-permission-status", "Reserve mattes permi"),
     ("planning-permission-status", "reserve mattes permi"),
     ("planning-permission-type", "Not Permissioned"),
@@ -69,7 +60,6 @@ NOT_IN_THE_LIST = {
     ("ownership-status", "Kent Highways Service"),
     ("ownership-status", "Ministry of Defense"),
     ("ownership-status", "Owned by the london borough of bromley"),
-    ("ownership-status", "Owned by a local authority"),
     ("ownership-status", "Part owned Kent Highway Services"),
 }
 UNRECOGNISED = ["date-unrecognised", "integer-unrecognised", "decimal-unrecognised",
