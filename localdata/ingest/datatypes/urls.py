@@ -2,8 +2,10 @@
 
 A URL must start ``http://`` or ``https://`` and name a host with a dot in it. A web address
 without its scheme (``www.example.gov.uk/page``) gets ``https://`` added, with an info issue.
-Spaces before or after the address are taken off silently. Anything else (spaces inside,
-several addresses in one cell like ``a|b``, words) is an error.
+Spaces before or after the address are taken off silently. Spaces inside the path or query of
+one full address (``.../StdDetails.aspx?PT=Planning Applications On-Line``, as planning systems
+write them) are written as ``%20``, with an info issue, as a browser would. Anything else
+(several addresses in one cell like ``a|b`` or on separate lines, words) is an error.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ URL_SCHEME_ADDED = IssueType(
     "https:// added to a web address",
     Severity.INFO,
     "We added https:// to the start of this web address. Check the link works.",
+    fixed_by="library",
+)
+URL_SPACES_ENCODED = IssueType(
+    "url-spaces-encoded",
+    "Spaces in a web address written as %20",
+    Severity.INFO,
+    "We wrote the spaces in this web address as %20, as a browser does. Check the link works.",
     fixed_by="library",
 )
 URL_UNRECOGNISED = IssueType(
@@ -40,8 +49,22 @@ def harmonise_url(values: pl.Series, field: StandardField) -> Harmonised:
     """Web addresses as pl.String, each starting http:// or https://."""
     url = pl.col("raw").str.strip_chars()
     complete = url.str.contains(_URL)
-    schemeless = ~complete & url.str.contains(_WITHOUT_SCHEME)
-    value = pl.when(complete).then(url).when(schemeless).then(pl.lit("https://") + url)
+    encoded = url.str.replace_all(" ", "%20", literal=True)
+    spaced = (
+        ~complete
+        & url.str.contains(r"^(?i)https?://[^\s/]+/[^\t\n\r|]* ")
+        & (url.str.count_matches(r"(?i)https?://") == 1)
+        & encoded.str.contains(_URL)
+    )
+    schemeless = ~complete & ~spaced & url.str.contains(_WITHOUT_SCHEME)
+    value = (
+        pl.when(complete)
+        .then(url)
+        .when(spaced)
+        .then(encoded)
+        .when(schemeless)
+        .then(pl.lit("https://") + url)
+    )
     found = (
         values.alias("raw")
         .to_frame()
@@ -49,6 +72,7 @@ def harmonise_url(values: pl.Series, field: StandardField) -> Harmonised:
             value.alias("value"),
             first_issue(
                 (url.is_not_null() & value.is_null(), URL_UNRECOGNISED),
+                (spaced, URL_SPACES_ENCODED),
                 (schemeless, URL_SCHEME_ADDED),
             ).alias("issue"),
         )
