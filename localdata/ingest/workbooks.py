@@ -6,7 +6,12 @@ expands past ``max_uncompressed_bytes`` is refused.
 
 The sheet read is the one whose header best matches the standard's known headers; without
 known headers (or on a tie), the one with the most columns, then the most rows, then the
-first. Hidden sheets are read only when no visible sheet has data.
+first. A sheet named as an example, a template or notes (``Example Data``, ``Schema``,
+``Validate``, ``About``, ``ReadMe``, ``Cover Sheet``, ``Instructions``, as the government's
+templates ship them) is read only when no other sheet has any of the known headers: the made-up
+sites of a template's example sheet must never be published as the council's. Hidden sheets are
+read only when no visible sheet has data. A workbook is opened by its content, not its name: an
+Excel 97 file saved with an ``.xlsx`` name is read as the ``.xls`` it is.
 
 Cells become the text a person would type:
 
@@ -22,7 +27,9 @@ this works on whole columns.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
+import re
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from functools import partial
@@ -61,6 +68,15 @@ MACROS_NOT_RUN = IssueType(
 
 SAMPLE_ROWS = 50
 Cell = Any
+# Sheet names that mark a template's example, guidance or lookup sheets, not the data.
+_NOT_DATA = re.compile(
+    r"\b(example|examples|sample|template|schema|validate|validation|about|read ?me|"
+    r"instructions?|guidance|guide|help|notes?|lookups?|lists?|params?|parameters|"
+    r"definitions?|contents|cover|key|legend|rejected)\b",
+    re.IGNORECASE,
+)
+_EXTENSIONS = {"xls": {".xls"}, "xlsx": {".xlsx"}, "xlsm": {".xlsm"}, "xlsb": {".xlsb"},
+               "ods": {".ods"}}  # fmt: skip
 
 
 def read_workbook(
@@ -69,7 +85,7 @@ def read_workbook(
     """Open a workbook, choose its sheet, and make the stream of that sheet's rows."""
     if found != "xls":
         check_expansion(data, settings.max_uncompressed_bytes)
-    book = _open(data)
+    book = _open(data, found)
     sheets = [s for s in _sheets(book) if s.height and _sample(s)]
     if not sheets:
         raise EmptyFile("The workbook has no data in it. Check you chose the right file.")
@@ -91,11 +107,12 @@ def read_workbook(
     )
 
 
-def _open(data: FileBytes) -> calamine.CalamineWorkbook:
+def _open(data: FileBytes, found: str) -> calamine.CalamineWorkbook:
     try:
-        if data.path is not None:
+        if data.path is not None and data.path.suffix.lower() in _EXTENSIONS.get(found, set()):
             return calamine.CalamineWorkbook.from_path(str(data.path))
-        return calamine.CalamineWorkbook.from_filelike(data.open())
+        with data.open() as stream:  # calamine goes by a path's name; bytes by what they are
+            return calamine.CalamineWorkbook.from_filelike(io.BytesIO(stream.read()))
     except calamine.PasswordError as error:
         raise password_protected() from error
     except Exception as error:  # calamine raises many kinds, all meaning "cannot read"
@@ -122,10 +139,11 @@ def _load(book: calamine.CalamineWorkbook, name: str) -> calamine.CalamineSheet:
         ) from error
 
 
-def _fit(sheet: calamine.CalamineSheet, known: Collection[str]) -> tuple[int, int, int]:
-    """How well a sheet fits: known headers first, then the widest table, then the longest."""
+def _fit(sheet: calamine.CalamineSheet, known: Collection[str]) -> tuple[bool, int, int, int]:
+    """How well a sheet fits: data rather than an example, known headers, width, length."""
     names = find_layout(_sample(sheet), known=known).names
-    return known_score(names, known), len(names), sheet.height
+    score = known_score(names, known)
+    return score > 0 and not _NOT_DATA.search(sheet.name), score, len(names), sheet.height
 
 
 def _sample(sheet: calamine.CalamineSheet) -> list[list[str | None]]:

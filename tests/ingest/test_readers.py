@@ -767,6 +767,33 @@ def test_open_table_chooses_the_sheet_with_the_data() -> None:
     assert table.issues[1].row == 4
 
 
+def test_open_table_reads_the_data_sheet_not_the_templates_example(tmp_path: Path) -> None:
+    """Issue 13: a template's wider, longer "Example Data" sheet must not be read."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "Data"
+    data.append(["SiteReference", "SiteNameAddress", "Hectares"])
+    data.append(["WF1", "Lea Street", "1.2"])
+    example = book.create_sheet("Example Data")
+    example.append(["SiteReference", "SiteNameAddress", "Hectares", "GeoX", "GeoY", "Notes"])
+    for number in range(20):
+        example.append([f"EX{number}", "Made-up site", "0.5", "-2.1", "52.4", "example"])
+    path = tmp_path / "register.xlsx"
+    book.save(path)
+    table, frame, _ = read(path, {"sitereference", "sitenameaddress", "hectares", "geox"})
+    assert (table.sheet, frame.height) == ("Data", 1)
+
+
+def test_open_table_reads_a_workbook_by_its_content_not_its_name(tmp_path: Path) -> None:
+    """An Excel 97 workbook saved with an .xlsx name (Reading's brownfield register)."""
+    path = tmp_path / "misnamed.xlsx"
+    path.write_bytes((BAD / "workbook.xls").read_bytes())
+    table, frame, _ = read(path, SPEND_KNOWN)
+    assert (table.format, table.sheet, frame.height) == ("xls", "Spend", 3)
+
+
 def test_open_table_reads_macro_workbook_without_running_macros() -> None:
     table, _, _ = read(BAD / "macros.xlsm")
     assert (table.format, types(table.issues)) == ("xlsm", [("macros-not-run", None)])
