@@ -6,7 +6,10 @@ expands past ``max_uncompressed_bytes`` is refused.
 
 The sheet read is the one whose header best matches the standard's known headers; without
 known headers (or on a tie), the one with the most columns, then the most rows, then the
-first. Hidden sheets are read only when no visible sheet has data.
+first. A sheet named as an example ("Example Data", which the 2017 brownfield land register
+template ships beside its "Data" sheet) counts half its known headers, so the council's own
+sheet wins even when it renamed a heading or two.
+Hidden sheets are read only when no visible sheet has data.
 
 Cells become the text a person would type:
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from functools import partial
@@ -60,6 +64,7 @@ MACROS_NOT_RUN = IssueType(
 )
 
 SAMPLE_ROWS = 50
+_EXAMPLE = re.compile(r"\bexample", re.IGNORECASE)
 Cell = Any
 
 
@@ -123,9 +128,11 @@ def _load(book: calamine.CalamineWorkbook, name: str) -> calamine.CalamineSheet:
 
 
 def _fit(sheet: calamine.CalamineSheet, known: Collection[str]) -> tuple[int, int, int]:
-    """How well a sheet fits: known headers first, then the widest table, then the longest."""
+    """How well a sheet fits: known headers first (half for an example sheet), then the
+    widest table, then the longest."""
     names = find_layout(_sample(sheet), known=known).names
-    return known_score(names, known), len(names), sheet.height
+    weight = 1 if _EXAMPLE.search(sheet.name) else 2
+    return known_score(names, known) * weight, len(names), sheet.height
 
 
 def _sample(sheet: calamine.CalamineSheet) -> list[list[str | None]]:
