@@ -14,8 +14,10 @@ from localdata.registers.names import (
     TOO_GENERAL,
     body_forms,
     council_cores,
+    has_council_words,
     initials,
     normalise_name,
+    short_cores,
     split_joined_words,
 )
 
@@ -95,7 +97,10 @@ def _segments(uri: str) -> list[str]:
 def name_keys(name: str, *, council: bool) -> list[str]:
     """The core-name keys for an organisation's name: council cores, or a body's kinds."""
     if council:
-        return [f"core:{c}" for c in council_cores(name)]
+        cores = council_cores(name)
+        if not has_council_words(name) and normalise_name(name) not in TOO_GENERAL:
+            cores.add(normalise_name(name))  # "Hyndburn": the name is the place
+        return [f"core:{c}" for c in cores] + [f"short-core:{c}" for c in short_cores(name)]
     forms = body_forms(name)
     general = [f"body:{core}" for _, core in forms if core not in TOO_GENERAL]
     return general + [f"body-{kind}:{core}" for kind, core in forms]
@@ -157,7 +162,9 @@ def name_tiers(text: str, *, codes: bool = True) -> Tiers:
     tiers.append([f"short:{normal}"])
     if codes and INITIALS.match(text):
         tiers.append([f"initials:{text.upper()}"])
-    tiers.append([f"core:{c}" for c in sorted(council_cores(text) | {normal})])
+    cores = council_cores(text) | {normal}
+    tiers.append([f"core:{c}" for c in sorted(cores)])
+    tiers.append([f"short-core:{c}" for c in sorted(cores | short_cores(text))])
     forms = body_forms(text)
     tiers.append([f"body-{kind}:{core}" for kind, core in sorted(forms)])
     generic = {core for kind, core in forms if kind == "authority"}

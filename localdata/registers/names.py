@@ -4,9 +4,9 @@
 Council" and "st helens council" meet. ``council_cores`` strips the words that say what kind
 of council a name belongs to ("Borough Council", "London Borough of", "City of ... Council",
 a trailing ", City of"), leaving the place: "Royal Borough of Kingston upon Thames" becomes
-"kingston upon thames", and also "kingston", because a place named "X upon (on, in, under) Y"
-is often written X alone ("Barrow Borough Council", "Stoke City Council"). ``short_names``
-makes that short form of a whole name ("Royal Borough of Kingston").
+"kingston upon thames". A place named "X upon (on, in, under) Y" is often written X alone
+("Barrow Borough Council", "Stoke City Council"): ``short_cores`` gives that place
+("barrow"), and ``short_names`` the short form of a whole name ("Royal Borough of Kingston").
 
 ``body_forms`` does the same for other bodies and says what kind of body the words named:
 "Peak District National Park Authority" is ``("national-park", "peak district")``, "Derbyshire
@@ -188,8 +188,22 @@ def council_cores(name: str) -> set[str]:
     without_suffix = _strip(normal, _COUNCIL_SUFFIXES, at_end=True)
     core = _strip(without_suffix, _COUNCIL_PREFIXES, at_end=False)
     cores = {core, _strip(normal, _COUNCIL_PREFIXES, at_end=False)}
-    cores |= {short for c in cores if (short := _short_place(c))}
     return {c for c in cores if c != normal and c not in TOO_GENERAL}
+
+
+def short_cores(name: str) -> set[str]:
+    """The place of a council name shortened, when it is written "X upon Y": "barrow"."""
+    places = council_cores(name) | {normalise_name(name)}
+    return {short for c in places if (short := _short_place(c)) and short not in TOO_GENERAL}
+
+
+def has_council_words(name: str) -> bool:
+    """Whether a name says it is a council's ("Hyndburn Borough Council", "London Borough of
+    Camden"), as a place alone ("Hyndburn", "Kingston upon Thames") does not."""
+    normal = normalise_name(name)
+    without_suffix = _strip(normal, _COUNCIL_SUFFIXES, at_end=True)
+    core = _strip(without_suffix, _COUNCIL_PREFIXES, at_end=False)
+    return core != normal and core not in TOO_GENERAL
 
 
 def short_names(name: str) -> set[str]:

@@ -25,13 +25,35 @@ from localdata.registers.lookup import (
 )
 from localdata.registers.names import (
     body_forms,
-    council_cores,
+    has_council_words,
     normalise_name,
     short_names,
 )
 from localdata.registers.organisation import Identifier, Organisation
 
 _LONGEST_NAME_WORDS = 12
+# Words that make a phrase in free text the name of a body, not just a place.
+_BODY_WORDS = {
+    "council",
+    "borough",
+    "authority",
+    "corporation",
+    "commissioner",
+    "pcc",
+    "opcc",
+    "pfcc",
+    "police",
+    "constabulary",
+    "fire",
+    "brigade",
+    "executive",
+    "park",
+    "mbc",
+    "mdc",
+    "bc",
+    "dc",
+    "cc",
+}
 
 
 class Register:
@@ -187,25 +209,33 @@ class Register:
         return found
 
     def is_full_name(self, text: str) -> bool:
-        """Whether the text is a name in full: with words for the kind of body it names
-        ("Hyndburn Borough Council", "Derbyshire PCC"), or a name that is not a place alone
-        ("Transport for London"). "Hyndburn", "HYN" and "council" are not."""
+        """Whether the text names a body in full: with a word for the kind of body it is
+        ("Hyndburn Borough Council", "Derbyshire PCC"), or as a body's own name that is not
+        a place ("Transport for London"). "Hyndburn", "HYN", "Leicester City" and "council"
+        are not."""
         return self._in_full(normalise_name(name_text(text)))
 
     def _in_full(self, phrase: str) -> bool:
         """``is_full_name`` for a phrase already normalised."""
-        return bool(council_cores(phrase) or body_forms(phrase) or self._is_proper_name(phrase))
+        if self._is_proper_name(phrase):
+            return True
+        named = bool(has_council_words(phrase) or body_forms(phrase))
+        return named and not _BODY_WORDS.isdisjoint(phrase.split())
 
     def _named_in_full(self, phrase: str, on: date | None) -> Organisation | None:
-        """The organisation a phrase names in full, or None for a place alone or no name."""
+        """The organisation a phrase of free text names in full, or None."""
         if not self._in_full(phrase):
             return None
         return self._resolve_tiers(name_tiers(phrase, codes=False), on)
 
     def _is_proper_name(self, phrase: str) -> bool:
-        """Whether the phrase is a name of some body and not a place on its own."""
-        place = f"core:{phrase}" in self._index or f"body:{phrase}" in self._index
-        return not place and f"name:{phrase}" in self._index
+        """Whether the phrase is the name of a body other than a council ("Transport for
+        London", "TfL") and not a place on its own. A council's name says "Council" or
+        "Borough" when it is written in full; "Leicester City" is a football club too."""
+        if f"core:{phrase}" in self._index or f"body:{phrase}" in self._index:
+            return False
+        named = self._index.get(f"name:{phrase}", set())
+        return bool(named) and not any(self._by_id[i].is_council for i in named)
 
     def find(self, query: str, limit: int = 20) -> list[Organisation]:
         """Organisations matching a query, best first: by identifier, then by name words.
