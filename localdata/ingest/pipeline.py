@@ -312,7 +312,7 @@ def _organisation(values: pl.Series, standard_field: StandardField, plan: _Plan)
         filled,
         issues,
         result.column_issues,
-        result.details | {ORGANISATION_MISMATCH.slug: plan.organisation},
+        result.details | {ORGANISATION_MISMATCH.slug: _name_of(plan.organisation)},
     )
 
 
@@ -366,7 +366,7 @@ def _empty_table(standard: Standard) -> pl.DataFrame:
 
 
 def _name_of(organisation_id: str) -> str:
-    return Register.default().get(organisation_id).name
+    return Register.default().get(organisation_id).official_name
 
 
 def _name(source: Path | bytes) -> str:
