@@ -14,8 +14,9 @@ organisation, which is given, so the source always wins):
   " 51 Council of the Isles of Scilly"), URIs, GSS and SNAC codes, 360Giving org ids
   (``GB-LAE-TRF``). Values that could be something else count only in the organisation
   column or a column headed like one (organisation, authority, council, body, entity, LPA,
-  publisher, funder, district, borough): a place alone ("Maidstone"), a register code or
-  initials ("UTT", "KMBC", but "NET" is also a VAT type), a number ("18", a county SNAC code).
+  LA, publisher, funder, district, borough, or a code: SNAC, ONS, GSS): a place alone
+  ("Maidstone"), a register code or initials ("UTT", "KMBC", but "NET" is also a VAT type),
+  a number ("18", a county SNAC code).
   A web address counts only in the organisation column: elsewhere a link says where a page
   is, not who published the data. Never used: columns mapped to the standard's counterparty
   fields (supplier, recipient, beneficiary, merchant: a council paying another council is
@@ -88,7 +89,7 @@ MAX_TITLE = 150
 COUNTERPARTY = ("supplier", "recipient", "beneficiary", "merchant", "payee", "contractor")
 _ORGANISATION_HEADING = re.compile(
     r"^(?:org|organi[sz]|authorit|council|body|bodies|entity|lpa|publisher|funder|funding"
-    r"|district|borough)"
+    r"|district|borough)|^(?:la|snac|ons|gss)$"
 )
 _HEADING_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _STRONG_SCHEMES = {

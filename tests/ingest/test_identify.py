@@ -105,8 +105,11 @@ def test_identify_reads_codes_and_places_only_under_an_organisation_heading(
     rows = "Acme Ltd,100,01/03/2024,{0}\nBolt Ltd,200,02/03/2024,{0}\n"
     vat = _check(tmp_path, f"{header},VAT Type\n" + rows.format("NET"))
     place = _check(tmp_path, f"{header},Ward\n" + rows.format("Hyndburn"))
+    number = _check(tmp_path, f"{header},Period\n" + rows.format("18"))
     code = _check(tmp_path, f"{header},Local_Authority\n" + rows.format("HYN"))
-    assert (vat.organisation, place.organisation, code.organisation) == (None, None, HYNDBURN)
+    snac = _check(tmp_path, f"{header},SNAC\n" + rows.format("18"))
+    assert (vat.organisation, place.organisation, number.organisation) == (None, None, None)
+    assert (code.organisation, snac.organisation) == (HYNDBURN, "local-authority:DEV")
 
 
 def test_identify_ignores_a_column_with_many_values(tmp_path: Path) -> None:
