@@ -7,8 +7,9 @@ organisation, which is given, so the source always wins):
   the standard's organisation field, an organisation-name column, and columns the standard
   has no field for ("Body Name", "Authority", "Entity Name", "Purchasing Body", "Funding
   Org:Identifier"). A column is judged by its values, not its heading, so the next council's
-  heading works too: its distinct values (the ``MAX_DISTINCT`` commonest) are looked up in
-  the register, and it names an organisation when that organisation accounts for at least
+  heading works too: its commonest distinct values (up to ``MAX_DISTINCT``) in the first batch
+  of rows (``Settings.batch_rows``, the whole of nearly every file) are looked up in the
+  register, and it names an organisation when that organisation accounts for at least
   ``SHARE`` of its filled cells, and at least half the rows are filled. Values that name an
   organisation on their own count anywhere: names in full ("Hyndburn Borough Council",
   " 51 Council of the Isles of Scilly"), URIs, GSS and SNAC codes, 360Giving org ids
