@@ -103,15 +103,76 @@ EXTRA_SUCCESSORS = {
     "local-authority:NTCA": ["local-authority:NNECA"],
 }
 
-# Short names in common use that no reference lists (seen in planning.data patch files).
+# Short names in common use that no reference lists (seen in planning.data patch files and
+# in the titles of published spending files: "payments made by TfL", "made by GLA").
 EXTRA_NAMES = {
     "development-corporation:Q6670544": ["LLDC"],
     "development-corporation:Q20648596": ["OPDC"],
+    "passenger-transport-executive:Q682520": ["TfL"],
+    "local-authority:GLA": ["GLA"],
+}
+
+# Police and crime commissioners publish spending like councils. No reference lists them, so
+# they are added from public record: the police areas of England (Police Act 1996, Schedule
+# 1) whose commissioner is still elected, with the region each lies in. The first
+# commissioners took office on 22 November 2012 (Police Reform and Social Responsibility Act
+# 2011). Left out: Greater Manchester, West Yorkshire, North Yorkshire and South Yorkshire,
+# where the mayor holds the commissioner's functions (the combined authority is in the
+# register), and London, whose commissioner is the Mayor's Office for Policing and Crime
+# (below). No reference gives them codes, so none are guessed. A police force's own name
+# ("Thames Valley Police") is read as its commissioner's by the register's name rules.
+PCC_START = "2012-11-22"
+POLICE_AREAS = {
+    "Avon and Somerset": "E12000009",
+    "Bedfordshire": "E12000006",
+    "Cambridgeshire": "E12000006",
+    "Cheshire": "E12000002",
+    "Cleveland": "E12000001",
+    "Cumbria": "E12000002",
+    "Derbyshire": "E12000004",
+    "Devon and Cornwall": "E12000009",
+    "Dorset": "E12000009",
+    "Durham": "E12000001",
+    "Essex": "E12000006",
+    "Gloucestershire": "E12000009",
+    "Hampshire and the Isle of Wight": "E12000008",
+    "Hertfordshire": "E12000006",
+    "Humberside": "E12000003",
+    "Kent": "E12000008",
+    "Lancashire": "E12000002",
+    "Leicestershire": "E12000004",
+    "Lincolnshire": "E12000004",
+    "Merseyside": "E12000002",
+    "Norfolk": "E12000006",
+    "Northamptonshire": "E12000004",
+    "Northumbria": "E12000001",
+    "Nottinghamshire": "E12000004",
+    "Staffordshire": "E12000005",
+    "Suffolk": "E12000006",
+    "Surrey": "E12000008",
+    "Sussex": "E12000008",
+    "Thames Valley": "E12000008",
+    "Warwickshire": "E12000005",
+    "West Mercia": "E12000005",
+    "West Midlands": "E12000005",
+    "Wiltshire": "E12000009",
+}
+# Commissioners who also govern the fire and rescue service: "Police, Fire and Crime
+# Commissioner for Essex" (Essex from 2017, Staffordshire 2018, Northamptonshire 2019).
+POLICE_FIRE_AREAS = {"Essex", "Northamptonshire", "Staffordshire"}
+# Other names commissioners go by: the area's older or shorter name, or their own title.
+POLICE_AREA_NAMES = {
+    "Hampshire and the Isle of Wight": [
+        "Police and Crime Commissioner for Hampshire and Isle of Wight",
+        "Police and Crime Commissioner for Hampshire",
+    ],
+    "Durham": ["Durham Police, Crime and Victims' Commissioner"],
+    "Wiltshire": ["Police and Crime Commissioner for Wiltshire and Swindon"],
 }
 
 # Bodies no reference file lists. Facts are public record; no reference gives a GSS code
 # or Wikidata item for them, so those are left blank rather than guessed.
-EXTRA_BODIES = [
+EXTRA_BODIES: list[dict[str, str | list[str]]] = [
     {
         "id": "fire-authority:lancashire",
         "name": "Lancashire Combined Fire Authority",
@@ -127,7 +188,60 @@ EXTRA_BODIES = [
             "Lancashire CFA",
         ],
     },
+    {
+        # The London Fire Commissioner replaced the London Fire and Emergency Planning
+        # Authority on 1 April 2018 (Policing and Crime Act 2017) and runs the Brigade.
+        "id": "fire-authority:london",
+        "name": "London Fire Commissioner",
+        "official_name": "London Fire Commissioner",
+        "type": "fire-authority",
+        "region_code": "E12000007",
+        "start_date": "2018-04-01",
+        "website": "https://www.london-fire.gov.uk",
+        "names": ["London Fire Brigade", "LFB"],
+    },
+    {
+        # London's police and crime commissioner, set up on 16 January 2012 (Police Reform
+        # and Social Responsibility Act 2011); it publishes the Metropolitan Police's spending.
+        "id": "police-and-crime-commissioner:london",
+        "name": "Mayor's Office for Policing and Crime",
+        "official_name": "Mayor's Office for Policing and Crime",
+        "type": "police-and-crime-commissioner",
+        "region_code": "E12000007",
+        "start_date": "2012-01-16",
+        "website": "",
+        "names": ["MOPAC", "Metropolitan Police Service", "Metropolitan Police"],
+    },
 ]
+
+
+def police_and_crime_commissioners() -> list[dict[str, str | list[str]]]:
+    """The commissioners of POLICE_AREAS, as EXTRA_BODIES entries."""
+    bodies: list[dict[str, str | list[str]]] = []
+    for area, region in POLICE_AREAS.items():
+        title = (
+            "Police, Fire and Crime Commissioner"
+            if area in POLICE_FIRE_AREAS
+            else "Police and Crime Commissioner"
+        )
+        slug = re.sub(r"[^a-z]+", "-", area.casefold().replace(" the ", " ")).strip("-")
+        bodies.append(
+            {
+                "id": f"police-and-crime-commissioner:{slug}",
+                "name": f"{title} for {area}",
+                "official_name": f"{title} for {area}",
+                "type": "police-and-crime-commissioner",
+                "region_code": region,
+                "start_date": PCC_START,
+                "website": "",
+                "names": [
+                    f"{area} Police and Crime Commissioner",
+                    *POLICE_AREA_NAMES.get(area, []),
+                ],
+            }
+        )
+    return bodies
+
 
 GSS = re.compile(r"^[EWSNK]\d{8}$")
 SNAC = re.compile(r"^\d\d(?:[A-Z]{2})?$")
@@ -429,8 +543,8 @@ class Builder:
                 self.add_identifier(organisation_id, "name", name, LOCALDATA)
 
     def add_extra_bodies(self) -> None:
-        """Bodies no reference lists (see EXTRA_BODIES)."""
-        for extra in EXTRA_BODIES:
+        """Bodies no reference lists (see EXTRA_BODIES and POLICE_AREAS)."""
+        for extra in [*EXTRA_BODIES, *police_and_crime_commissioners()]:
             body = Body(
                 id=str(extra["id"]),
                 name=str(extra["name"]),
@@ -444,7 +558,7 @@ class Builder:
             self.bodies[body.id] = body
             self.add_identifier(body.id, "curie", body.id, LOCALDATA)
             for name in [body.official_name, *extra["names"]]:
-                self.add_identifier(body.id, "name", str(name), LOCALDATA)
+                self.add_identifier(body.id, "name", name, LOCALDATA)
 
     # -- successions -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from localdata.store.catalogue import (
     search_datasets,
     version_dict,
 )
+from localdata.store.filters import organisation_filter
 from localdata.store.jsonld import catalogue_jsonld, dataset_jsonld
 
 router = APIRouter(tags=["datasets"], responses=PROBLEMS)
@@ -45,7 +46,8 @@ def get_datasets(
     ] = None,
 ) -> dict[str, Any]:
     """Search the catalogue, with counts by standard, organisation type and region."""
-    return search_datasets(library, q, standard, organisation, region, organisation_type)
+    org = organisation_filter(organisation) if organisation else None
+    return search_datasets(library, q, standard, org, region, organisation_type)
 
 
 @router.get("/figures")
@@ -79,7 +81,7 @@ def get_versions(
     organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
 ) -> dict[str, Any]:
     """Every published version of the dataset, newest first."""
-    found = library.versions(name, organisation)
+    found = library.versions(name, organisation_filter(organisation) if organisation else None)
     return {"versions": [version_dict(v) for v in found], "count": len(found)}
 
 

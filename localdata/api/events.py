@@ -20,6 +20,7 @@ from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep
 from localdata.events import asyncapi
 from localdata.events.feed import MAX_PAGE, MAX_WAIT_SECONDS, FeedPage, atom, feed_query, read_feed
 from localdata.events.types import TypeName
+from localdata.store.filters import organisation_filter
 from localdata.store.library import Library
 
 router = APIRouter(tags=["events"], responses=PROBLEMS)
@@ -61,7 +62,7 @@ async def _page(
         limit=limit,
         types=list(types or ()),
         dataset=dataset,
-        organisation=organisation,
+        organisation=organisation_filter(organisation) if organisation else None,
     )
     deadline = time.monotonic() + wait
     while True:

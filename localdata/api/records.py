@@ -19,7 +19,8 @@ MEDIA_TYPES = {
 }
 FILTER_HELP = (
     "Filter with field=value, or field__gt, __gte, __lt, __lte, __contains, __in (comma "
-    "separated) and __isnull (true or false). Also organisation=, as_of= (a date, time or "
+    "separated) and __isnull (true or false). Also organisation= (any code or name of the "
+    "organisation, like E07000120 or Hyndburn), as_of= (a date, time or "
     "version id), _fields=, _sort= (- for descending), _size= (1 to 1000, default 100), "
     "_count=exact and _next= (the cursor from the previous page). Restricted datasets: send "
     "an API key, and the purpose of your data sharing agreement as X-Purpose (or _purpose=)."
@@ -27,7 +28,10 @@ FILTER_HELP = (
 
 
 # The documented parameters; filters on fields (amount__gt=500) are read from the query string.
-Organisation = Annotated[str | None, Query(description="Only this organisation's records")]
+Organisation = Annotated[
+    str | None,
+    Query(description="Only this organisation's records: its id, GSS code, curie or name"),
+]
 AsOf = Annotated[str | None, Query(description="As at a date, a time or a version id")]
 Fields = Annotated[str | None, Query(alias="_fields", description="Fields to show, a,b,c")]
 Sort = Annotated[str | None, Query(alias="_sort", description="Sort by fields; - descending")]

@@ -12,6 +12,7 @@ from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep, require_publi
 from localdata.collect.sources import add_source, attempt_log, get_source
 from localdata.collect.status import SourceWithStatus, source_status, sources_with_status
 from localdata.collect.tables import Schedule
+from localdata.store.filters import organisation_filter
 from localdata.store.library import Library
 from localdata.store.metadata import now
 
@@ -44,7 +45,8 @@ def get_sources(
     dataset: Annotated[str | None, Query(description="Only this dataset's")] = None,
 ) -> dict[str, Any]:
     """Registered sources with their status: working, failing since, unchanged since."""
-    found = sources_with_status(library, organisation=organisation, dataset=dataset)
+    org = organisation_filter(organisation) if organisation else None
+    found = sources_with_status(library, organisation=org, dataset=dataset)
     return {"sources": [s.to_dict() for s in found], "count": len(found)}
 
 

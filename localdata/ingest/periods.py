@@ -9,8 +9,9 @@ by the person publishing (``--period 2025-03``) or worked out from the file, in 
    dates in the standard's period field. A March spending file often has a few payments dated
    in February or April; they stay in the file and are reported.
 2. **A period the file names** (in its file name, such as ``spend-2024-03.csv`` or
-   ``March-25.csv``), when nearly all the dates fall in it or the month either side of it:
-   files whose date column holds invoice dates spread back over earlier months.
+   ``March-25.csv``, or in a title row above its headings), when nearly all the dates fall in
+   it or the month either side of it: files whose date column holds invoice dates spread back
+   over earlier months.
 3. **A longer calendar period** (a quarter, a year or a financial year) that holds nearly all
    the dates, with a fair share of them in every one of its months (at least two thirds of
    the average month's): a quarterly or yearly file.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +28,7 @@ from localdata.ingest.datatypes import (
     read_cells,
     with_read_issues,
 )
+from localdata.ingest.identify import identify_organisation
 from localdata.ingest.issues import Issue, IssueType, Severity
 from localdata.ingest.keys import KeyCollector
 from localdata.ingest.mapping import ColumnMapping, known_headers, map_columns
@@ -89,7 +91,9 @@ def check(
     """Check a file against a standard and return the report.
 
     ``source`` is a path or the file's bytes; ``organisation`` is any identifier of the
-    publishing organisation (``local-authority:HYN``, ``E07000120``, ``Hyndburn``).
+    publishing organisation (``local-authority:HYN``, ``E07000120``, ``Hyndburn``). Without
+    it, the organisation is read from what the file says, where it says it (see
+    ``identify.py``), and ``Report.organisation`` is the one found, or None.
     With ``output``, the harmonised table is also written there (.csv, .parquet or .json).
     For a periodic standard, ``period`` is the reporting period the file covers (``2025-03``,
     ``2025-Q1``, ``2024/25``); without it, the check works it out (``localdata.ingest.periods``).
@@ -102,7 +106,8 @@ def check(
     settings = settings or Settings()
     if isinstance(standard, str):
         standard = StandardCatalogue(settings.data_dir / "standards").get(standard)
-    org_id = Register.default().identify(organisation).id if organisation else None
+    register = Register.default()
+    given = register.identify(organisation).id if organisation else None
     if isinstance(source, str):
         source = Path(source)
     table_source = open_table(
@@ -111,46 +116,71 @@ def check(
         settings=settings,
         known_headers=known_headers(standard),
     )
-    supplied = [
-        f.name
-        for f in standard.fields
-        if f.datatype is Datatype.ORGANISATION and org_id is not None
-    ]
-    mapping, mapping_issues = map_columns(table_source.headers, standard, supplied=supplied)
-    plan = _Plan(standard, mapping, org_id, keys=KeyCollector.for_standard(standard))
-    plan.text_columns = {
-        column: name
-        for column, name in mapping.columns.items()
-        if standard.field(name).datatype in TEXT_TYPES
-    }
+    batches = iter(table_source.batches())
+    first = next(batches, None)
+    plan, plan_issues = _plan(table_source, first, standard, given, register)
     collector = IssueCollector(keep=settings.example_issues)
-    collector.add(issue_frame([*table_source.issues, *mapping_issues]))
-    tables, rows = _run(table_source, plan, collector, output, keep_table, progress)
+    collector.add(issue_frame([*table_source.issues, *plan_issues]))
+    rows_in = chain([first], batches) if first is not None else iter(())
+    tables, rows = _run(rows_in, plan, collector, output, keep_table, progress)
     for frame in _duplicates(plan):
         collector.add(frame)
     if plan.keys is not None:
         collector.add(plan.keys.issues())
-    found_period = _period(plan, mapping, period, [filename or _name(source)])
+    titles = [" ".join(cells) for _, cells in table_source.preamble]
+    found_period = _period(plan, plan.mapping, period, [filename or _name(source), *titles])
     if found_period is not None:
         collector.add(issue_frame(found_period.issues))
     return Report(
         standard=standard,
         source=_source_info(table_source, source, filename),
-        mapping=mapping,
+        mapping=plan.mapping,
         rows=rows,
         issues=collector.issues(),
         counts=collector.counts(),
         table=pl.concat(tables)
         if keep_table and tables
         else (_empty_table(standard) if keep_table else None),
-        organisation=org_id,
+        organisation=plan.organisation,
         output=str(output) if output else None,
         period=found_period.period if found_period else None,
     )
 
 
-def _run(
+def _plan(
     table_source: TableSource,
+    first: RawBatch | None,
+    standard: Standard,
+    given: str | None,
+    register: Register,
+) -> tuple[_Plan, list[Issue]]:
+    """Map the columns and settle the organisation (given, or read from the first rows)."""
+    mapping, issues = map_columns(table_source.headers, standard)
+    found = identify_organisation(
+        first.frame if first else _empty_frame(table_source.headers),
+        table_source.preamble,
+        mapping,
+        standard,
+        given,
+        register,
+    )
+    if found.organisation is not None:  # it fills in the organisation field, so none is missing
+        mapping, issues = map_columns(
+            table_source.headers, standard, supplied=_organisation_fields(standard)
+        )
+    plan = _Plan(
+        standard, mapping, found.organisation, keys=KeyCollector.for_standard(standard)
+    )
+    plan.text_columns = {
+        column: name
+        for column, name in mapping.columns.items()
+        if standard.field(name).datatype in TEXT_TYPES
+    }
+    return plan, [*issues, *found.issues]
+
+
+def _run(
+    batches: Iterator[RawBatch],
     plan: _Plan,
     collector: IssueCollector,
     output: Path | None,
@@ -161,7 +191,7 @@ def _run(
     rows = 0
     writer = TableWriter(output, plan.standard) if output else None
     with writer or nullcontext(), ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        for table, issues in _checked(table_source, plan, pool):
+        for table, issues in _checked(batches, plan, pool):
             collector.add(issues)
             _count_months(plan, table)
             if writer:
@@ -175,10 +205,9 @@ def _run(
 
 
 def _checked(
-    table_source: TableSource, plan: _Plan, pool: Executor
+    batches: Iterator[RawBatch], plan: _Plan, pool: Executor
 ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
     """Each batch checked, while the next one is read in the background."""
-    batches = iter(table_source.batches())
     with ThreadPoolExecutor(max_workers=1) as reader:
         upcoming = reader.submit(next, batches, None)
         while (batch := upcoming.result()) is not None:
@@ -315,7 +344,7 @@ def _organisation(values: pl.Series, standard_field: StandardField, plan: _Plan)
         filled,
         issues,
         result.column_issues,
-        result.details | {ORGANISATION_MISMATCH.slug: plan.organisation},
+        result.details | {ORGANISATION_MISMATCH.slug: _name_of(plan.organisation)},
     )
 
 
@@ -371,13 +400,22 @@ def _duplicates(plan: _Plan) -> Iterable[pl.DataFrame]:
         yield duplicate_values(both["v"], both["_row"], name)
 
 
+def _organisation_fields(standard: Standard) -> list[str]:
+    """The fields an organisation given or identified fills in."""
+    return [f.name for f in standard.fields if f.datatype is Datatype.ORGANISATION]
+
+
+def _empty_frame(headers: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(schema=dict.fromkeys(headers, pl.String))
+
+
 def _empty_table(standard: Standard) -> pl.DataFrame:
     schema = {"_row": pl.Int64(), **{f.name: CANONICAL_DTYPES[f.datatype] for f in standard.fields}}
     return pl.DataFrame(schema=schema)
 
 
 def _name_of(organisation_id: str) -> str:
-    return Register.default().get(organisation_id).name
+    return Register.default().get(organisation_id).official_name
 
 
 def _name(source: Path | bytes) -> str:

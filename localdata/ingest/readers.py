@@ -83,6 +83,11 @@ class TableSource:
     delimiter: str | None = None
     member: str | None = None
 
+    @property
+    def preamble(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """The rows above the header that hold text, as (row number, filled cells)."""
+        return self.layout.preamble
+
     def batches(self) -> Iterator[RawBatch]:
         """The rows, ``settings.batch_rows`` at a time, in file order.
 

@@ -22,6 +22,9 @@ Polars expressions. The rules:
   column on its left (the merged cell it spilled out of) with a warning.
 - **Blank rows** are dropped; every kept row keeps its row number in the source.
 - **Long cells** over ``max_cell_bytes`` are cut, with an issue.
+- **Rows above the header** (titles such as "Hyndburn Borough Council - payments over £250",
+  "Business Unit | London Borough of Croydon") are kept in ``Layout.preamble`` as text, so
+  the organisation can be read from them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -164,6 +167,7 @@ class Layout:
     header_at_end: tuple[str | None, ...] | None = None
     spills: tuple[tuple[int, int], ...] = ()
     issues: tuple[Issue, ...] = field(default=(), compare=False)
+    preamble: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), compare=False)
 
     @classmethod
     def from_names(cls, names: Sequence[str]) -> Layout:
@@ -189,8 +193,20 @@ def find_layout(
         data = [r for r in grid if r != last]
         return _layout(last, data, header_at_end=tuple(c or None for c in raw_last))
     start = _header_index(grid, known)
+    preamble = _preamble(rows[:start])
     header_rows = _header_rows(grid, start, known)
-    return _layout(_joined(grid, header_rows), grid[header_rows[-1] + 1 :], header_rows)
+    layout = _layout(_joined(grid, header_rows), grid[header_rows[-1] + 1 :], header_rows)
+    return replace(layout, preamble=preamble)
+
+
+def _preamble(rows: Sequence[Cells]) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The rows above the header that hold text: (row number, their filled cells)."""
+    found = []
+    for index, row in enumerate(rows):
+        cells = tuple(text for c in row if (text := clean_header(c)))
+        if cells:
+            found.append((index + 1, cells))
+    return tuple(found)
 
 
 def _layout(

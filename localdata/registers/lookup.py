@@ -10,20 +10,39 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from localdata.registers.names import body_cores, council_cores, normalise_name
+from localdata.registers.names import (
+    TOO_GENERAL,
+    body_forms,
+    council_cores,
+    has_council_words,
+    initials,
+    normalise_name,
+    short_cores,
+    split_joined_words,
+)
 
 GSS = re.compile(r"^[EWSNK]\d{8}$", re.IGNORECASE)
+EMBEDDED_GSS = re.compile(r"\b[EWSNK]\d{8}\b", re.IGNORECASE)
 SNAC = re.compile(r"^\d\d[A-Z]{2}$", re.IGNORECASE)
 COUNTY_SNAC = re.compile(r"^\d\d$")
-CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9]+$")
+CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:[A-Za-z0-9][A-Za-z0-9-]*$")
 BILLING = re.compile(r"^E\d{4}$", re.IGNORECASE)
 WIKIDATA = re.compile(r"^Q\d+$", re.IGNORECASE)
 REGISTER_CODE = re.compile(r"^[A-Z]{3,5}$")
+INITIALS = re.compile(r"^[A-Za-z]{3,6}$")
+ORG_ID = re.compile(r"^([A-Z]{2}-[A-Z]{2,5})-([A-Za-z0-9]+)$", re.IGNORECASE)
+LEADING_NUMBER = re.compile(r"^\d+\s+(?=\S*[A-Za-z])")
 URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 EMBEDDED_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 INVISIBLE = "\ufeff\u200b\u00a0\"'<>"
 FILE_ENDINGS = re.compile(r"\.(?:json|html?|csv|ttl|rdf|xml|jsonld)$", re.IGNORECASE)
 ODC_VIEWS = {"id", "doc", "data", "resource"}
+# org-id.guide list codes (as 360Giving uses them: GB-LAE-TRF) and the register they name.
+# Only the lists whose codes the register holds as curies are here: the register is England's.
+ORG_ID_SCHEMES = {
+    "GB-LAE": "local-authority-eng",
+    "GB-GOR": "government-organisation",
+}
 
 Tiers = list[list[str]]
 
@@ -75,11 +94,21 @@ def _segments(uri: str) -> list[str]:
     return segments
 
 
-def name_keys(name: str, *, council: bool) -> tuple[list[str], list[str]]:
-    """The core-name keys for an organisation's name: (council cores, other body cores)."""
+def name_keys(name: str, *, council: bool) -> list[str]:
+    """The core-name keys for an organisation's name: council cores, or a body's kinds."""
     if council:
-        return [f"core:{c}" for c in council_cores(name)], []
-    return [], [f"body:{c}" for c in body_cores(name)]
+        cores = council_cores(name)
+        if not has_council_words(name) and normalise_name(name) not in TOO_GENERAL:
+            cores.add(normalise_name(name))  # "Hyndburn": the name is the place
+        return [f"core:{c}" for c in cores] + [f"short-core:{c}" for c in short_cores(name)]
+    forms = body_forms(name)
+    general = [f"body:{core}" for _, core in forms if core not in TOO_GENERAL]
+    return general + [f"body-{kind}:{core}" for kind, core in forms]
+
+
+def initials_keys(name: str) -> list[str]:
+    """The keys for the initials of a name (``initials:KMBC``)."""
+    return [f"initials:{i}" for i in initials(name)]
 
 
 def query_tiers(text: str) -> Tiers:
@@ -94,26 +123,53 @@ def query_tiers(text: str) -> Tiers:
         return url_tiers(embedded.group(0))
     if GSS.match(text):
         return [[f"gss:{text.upper()}"]]
+    org_id = ORG_ID.match(text)
+    if org_id and org_id.group(1).upper() in ORG_ID_SCHEMES:
+        scheme = ORG_ID_SCHEMES[org_id.group(1).upper()]
+        return [[f"curie:{scheme}:{org_id.group(2).casefold()}"]]
     if CURIE.match(text):
         return [[f"curie:{text.casefold()}"]]
-    if SNAC.match(text):
+    if SNAC.match(text) or COUNTY_SNAC.match(text):
         return [[f"snac:{text.upper()}"]]
     if BILLING.match(text):
         return [[f"billing-authority:{text.upper()}"]]
     if WIKIDATA.match(text):
         return [[f"wikidata:{text.upper()}"]]
+    code = EMBEDDED_GSS.search(text)
+    if code:  # "Maidstone E07000110": the code first, then the words
+        return [[f"gss:{code.group(0).upper()}"], *name_tiers(text)]
     return name_tiers(text)
 
 
+def name_text(text: str) -> str:
+    """A name without a leading number and with words run together split apart."""
+    return split_joined_words(LEADING_NUMBER.sub("", text.strip()))
+
+
 def name_tiers(text: str, *, codes: bool = True) -> Tiers:
-    """Tiers for a name: a register code in capitals, the whole name, then its core."""
+    """Tiers for a name: a code in capitals, the whole name, its core, then a body's kind.
+
+    A leading number is left out (" 51 Council of the Isles of Scilly", an entity number),
+    and words run together are split ("StEdmundsburyBoroughCouncil"). With ``codes``, a
+    register code in capitals (HYN) comes first and initials (KMBC) after the whole name.
+    """
+    text = name_text(text)
+    normal = normalise_name(text)
     tiers: Tiers = []
     if codes and REGISTER_CODE.match(text):
         tiers.append([f"register-code:{text}"])
-    tiers.append([f"name:{normalise_name(text)}"])
-    tiers.append([f"core:{c}" for c in sorted(council_cores(text) | {normalise_name(text)})])
-    tiers.append([f"body:{c}" for c in sorted(body_cores(text) | {normalise_name(text)})])
-    return tiers
+    tiers.append([f"name:{normal}"])
+    tiers.append([f"short:{normal}"])
+    if codes and INITIALS.match(text):
+        tiers.append([f"initials:{text.upper()}"])
+    cores = council_cores(text) | {normal}
+    tiers.append([f"core:{c}" for c in sorted(cores)])
+    tiers.append([f"short-core:{c}" for c in sorted(cores | short_cores(text))])
+    forms = body_forms(text)
+    tiers.append([f"body-{kind}:{core}" for kind, core in sorted(forms)])
+    generic = {core for kind, core in forms if kind == "authority"}
+    tiers.append([f"body:{c}" for c in sorted(generic | {normal})])
+    return [tier for tier in tiers if tier]
 
 
 def url_tiers(url: str) -> Tiers:

@@ -19,6 +19,7 @@ TYPE_NAMES = {
     "national-park-authority": "National park authority",
     "development-corporation": "Development corporation",
     "fire-authority": "Fire and rescue authority",
+    "police-and-crime-commissioner": "Police and crime commissioner",
     "waste-authority": "Waste authority",
     "passenger-transport-executive": "Passenger transport executive",
     "regional-park-authority": "Regional park authority",

@@ -12,9 +12,48 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from localdata.errors import UnknownOrganisation
-from localdata.registers.lookup import keys_for, name_keys, query_tiers
-from localdata.registers.names import normalise_name
+from localdata.registers.lookup import (
+    EMBEDDED_GSS,
+    EMBEDDED_URL,
+    Tiers,
+    initials_keys,
+    keys_for,
+    name_keys,
+    name_text,
+    name_tiers,
+    query_tiers,
+)
+from localdata.registers.names import (
+    body_forms,
+    has_council_words,
+    normalise_name,
+    short_names,
+)
 from localdata.registers.organisation import Identifier, Organisation
+
+_LONGEST_NAME_WORDS = 12
+# Words that make a phrase in free text the name of a body, not just a place.
+_BODY_WORDS = {
+    "council",
+    "borough",
+    "authority",
+    "corporation",
+    "commissioner",
+    "pcc",
+    "opcc",
+    "pfcc",
+    "police",
+    "constabulary",
+    "fire",
+    "brigade",
+    "executive",
+    "park",
+    "mbc",
+    "mdc",
+    "bc",
+    "dc",
+    "cc",
+}
 
 
 class Register:
@@ -84,7 +123,9 @@ class Register:
             )
         return found
 
-    def resolve(self, identifier: str, on: date | None = None) -> Organisation | None:
+    def resolve(
+        self, identifier: str, on: date | None = None, *, websites: bool = True
+    ) -> Organisation | None:
         """The one organisation an identifier names, as of the date of the data.
 
         ``identifier`` can be an id or curie, a GSS, SNAC or old ONS code, a billing
@@ -96,13 +137,22 @@ class Register:
         an organisation that had been abolished by then, its successor is returned when it
         has exactly one (following the chain); with several successors, ``None``. Without
         ``on``, an identifier that names one organisation resolves to it, abolished or not.
+        With ``websites=False`` an address found only by its website (``https://www.leeds.gov.uk/
+        planning``) names nobody: a link says where a page is, not who published the data.
 
         Example::
 
             Register.default().resolve("00DA").id  # 'local-authority:LDS'
         """
+        tiers = query_tiers(identifier)
+        if not websites:
+            tiers = [t for t in tiers if not all(k.startswith("website:") for k in t)]
+        return self._resolve_tiers(tiers, on)
+
+    def _resolve_tiers(self, tiers: Tiers, on: date | None) -> Organisation | None:
+        """The one organisation the first matching tier of keys names, as of ``on``."""
         fallback: Organisation | None = None
-        for tier in query_tiers(identifier):
+        for tier in tiers:
             candidates = [self._by_id[i] for i in sorted(self._ids_for(tier))]
             if not candidates:
                 continue
@@ -116,10 +166,76 @@ class Register:
         return fallback
 
     def resolve_many(
-        self, identifiers: Iterable[str], on: date | None = None
+        self, identifiers: Iterable[str], on: date | None = None, *, websites: bool = True
     ) -> dict[str, Organisation | None]:
         """``resolve`` for many identifiers at once, resolving each distinct value once."""
-        return {value: self.resolve(value, on) for value in dict.fromkeys(identifiers)}
+        return {
+            value: self.resolve(value, on, websites=websites)
+            for value in dict.fromkeys(identifiers)
+        }
+
+    def named_in(self, text: str, on: date | None = None) -> list[tuple[str, Organisation]]:
+        """The organisations a line of free text names, with the words that name each.
+
+        For titles such as "Hyndburn Borough Council - payments over £250": a name counts
+        when it is written in full, with the words that say what kind of body it is
+        ("Borough Council", "London Borough of", "Combined Authority", "PCC"), or when it
+        is a name of a body that is not a place ("Transport for London", "TfL"). A place
+        alone ("Hyndburn", "Isle of Wight") or a word such as "council" names nobody. Longer
+        names are matched first, so "Hampshire and Isle of Wight Constabulary" is one name,
+        not Hampshire and the Isle of Wight. URIs and GSS codes in the text count too (not
+        website addresses).
+
+        Example::
+
+            [o.id for _, o in Register.default().named_in("Lewisham Council - March 2024")]
+        """
+        found = [
+            (code, organisation)
+            for code in [*EMBEDDED_URL.findall(text), *EMBEDDED_GSS.findall(text)]
+            if (organisation := self.resolve(code, on, websites=False))
+        ]
+        words = normalise_name(EMBEDDED_URL.sub(" ", text)).split()
+        taken = [False] * len(words)
+        for size in range(min(len(words), _LONGEST_NAME_WORDS), 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(taken[start : start + size]):
+                    continue
+                phrase = " ".join(words[start : start + size])
+                organisation = self._named_in_full(phrase, on)
+                if organisation is not None:
+                    taken[start : start + size] = [True] * size
+                    found.append((phrase, organisation))
+        return found
+
+    def is_full_name(self, text: str) -> bool:
+        """Whether the text names a body in full: with a word for the kind of body it is
+        ("Hyndburn Borough Council", "Derbyshire PCC"), or as a body's own name that is not
+        a place ("Transport for London"). "Hyndburn", "HYN", "Leicester City" and "council"
+        are not."""
+        return self._in_full(normalise_name(name_text(text)))
+
+    def _in_full(self, phrase: str) -> bool:
+        """``is_full_name`` for a phrase already normalised."""
+        if self._is_proper_name(phrase):
+            return True
+        named = bool(has_council_words(phrase) or body_forms(phrase))
+        return named and not _BODY_WORDS.isdisjoint(phrase.split())
+
+    def _named_in_full(self, phrase: str, on: date | None) -> Organisation | None:
+        """The organisation a phrase of free text names in full, or None."""
+        if not self._in_full(phrase):
+            return None
+        return self._resolve_tiers(name_tiers(phrase, codes=False), on)
+
+    def _is_proper_name(self, phrase: str) -> bool:
+        """Whether the phrase is the name of a body other than a council ("Transport for
+        London", "TfL") and not a place on its own. A council's name says "Council" or
+        "Borough" when it is written in full; "Leicester City" is a football club too."""
+        if f"core:{phrase}" in self._index or f"body:{phrase}" in self._index:
+            return False
+        named = self._index.get(f"name:{phrase}", set())
+        return bool(named) and not any(self._by_id[i].is_council for i in named)
 
     def find(self, query: str, limit: int = 20) -> list[Organisation]:
         """Organisations matching a query, best first: by identifier, then by name words.
@@ -200,9 +316,10 @@ class Register:
             for key in keys_for(scheme, value):
                 self._index[key].add(organisation.id)
         for name in names:
-            for keys in name_keys(name, council=organisation.is_council):
-                for key in keys:
-                    self._index[key].add(organisation.id)
+            derived = [f"short:{short}" for short in short_names(name)]
+            derived += name_keys(name, council=organisation.is_council) + initials_keys(name)
+            for key in derived:
+                self._index[key].add(organisation.id)
         for successor_id in organisation.successor_ids:
             self._predecessors[successor_id].append(organisation.id)
         vocabulary = {word for name in names for word in normalise_name(name).split()}

@@ -10,13 +10,16 @@ Filters are ``field=value`` or ``field__operator=value``; several combine with A
 - ``__isnull``: empty (``true``) or not empty (``false``). Any field.
 
 Field names use the standard's spelling (``payment-date``); ``payment_date`` works too.
-``organisation=`` takes an organisation id and picks that organisation's partition of the
-table, so it is the fastest filter there is. Values are read by the field's datatype: dates as
-``2024-03-31``, date-times as ``2024-03-31T13:30:00Z`` (no zone means UTC), whole numbers as
-``25``, numbers as ``12.5``, money as ``1234.50`` (at most two decimal places, no ``£`` or
-commas), flags as ``yes``/``no``/``true``/``false``. Text is matched exactly as given, except
-that ``__in`` ignores spaces around each comma-separated value. A field that holds several
-values in one cell (it has a ``separator``) is text here.
+``organisation=`` takes any identifier the organisation register resolves (its id, GSS code,
+curie, SNAC code, name: ``local-authority:HYN``, ``E07000120``, ``Hyndburn``) and picks that
+organisation's partition of the table, so it is the fastest filter there is; so does each value
+of ``organisation__in=``. A value that names no organisation, or more than one, is refused with
+a 400 that names it, never answered with an empty page. Values are read by the field's
+datatype: dates as ``2024-03-31``, date-times as ``2024-03-31T13:30:00Z`` (no zone means UTC),
+whole numbers as ``25``, numbers as ``12.5``, money as ``1234.50`` (at most two decimal places,
+no ``£`` or commas), flags as ``yes``/``no``/``true``/``false``. Text is matched exactly as
+given, except that ``__in`` ignores spaces around each comma-separated value. A field that
+holds several values in one cell (it has a ``separator``) is text here.
 
 Anything we cannot use raises ``InvalidQuery`` (HTTP 400) with a message that says what is
 allowed instead.
@@ -35,6 +38,7 @@ import polars as pl
 
 from localdata.errors import InvalidQuery
 from localdata.ingest.datatypes.flags import FLAG_WORDS
+from localdata.registers import Register
 from localdata.standards.model import Datatype, Standard, StandardField
 from localdata.store.cursors import Cursor, read_cursor
 
@@ -223,6 +227,10 @@ def _operator_refused(field: StandardField, operator: str, allowed: tuple[str, .
 def _filter_value(
     name: str, operator: str, text: str, field: StandardField
 ) -> Value | tuple[Value, ...]:
+    if field.datatype is Datatype.ORGANISATION and operator in ("eq", "in"):
+        if operator == "in":
+            return tuple(organisation_filter(item.strip(), name) for item in text.split(","))
+        return organisation_filter(text.strip(), name)
     if operator == "contains" or (holds_text(field) and operator != "isnull"):
         return tuple(i.strip() for i in text.split(",")) if operator == "in" else text
     reader, hint = (
@@ -234,6 +242,32 @@ def _filter_value(
         return reader(text.strip())
     except (ValueError, ArithmeticError):
         raise InvalidQuery(f"Check {name}={text}: {hint}.") from None
+
+
+def organisation_filter(text: str, name: str = "organisation") -> str:
+    """Our id for the organisation a filter's value names (any code or name the register
+    resolves), or an ``InvalidQuery`` (400) that names the value.
+
+    Every door with an ``organisation=`` filter reads it through here, so an unknown value is
+    never answered with an empty page.
+    """
+    if not text:
+        raise InvalidQuery(f"Give an organisation in {name}=, like E07000120 or Hyndburn.")
+    register = Register.default()
+    found = register.resolve(text)
+    if found is not None:
+        return found.id
+    candidates = register.find(text, limit=3)
+    if len(candidates) > 1:
+        names = " or ".join(f"{o.official_name} ({o.id})" for o in candidates[:2])
+        raise InvalidQuery(
+            f"'{text}' in {name}= could mean more than one organisation, such as {names}. "
+            "Use its code, like E07000120 or local-authority:HYN."
+        )
+    raise InvalidQuery(
+        f"No organisation matches '{text}' in {name}=. Use its code, like E07000120 or "
+        "local-authority:HYN, or its name; /api/v1/organisations lists them."
+    )
 
 
 def _read_whole(text: str) -> int:

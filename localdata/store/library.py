@@ -149,7 +149,7 @@ class Library:
             settings=self.settings,
             period=given,
         )
-        org = org or report.organisation or _only_organisation(report)
+        org = org or report.organisation
         if org is None:
             raise OrganisationNotIdentified(
                 "The file does not say which organisation published it. Say which when you "
@@ -680,14 +680,6 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
-
-
-def _only_organisation(report: Report) -> str | None:
-    """The one organisation every row of a checked file names, if they all name the same."""
-    if report.table is None or PARTITION not in report.table.columns:
-        return None
-    found = report.table[PARTITION].drop_nulls().unique()
-    return str(found[0]) if found.len() == 1 else None
 
 
 def _with_provenance(report: Report, sha256: str, entry_date: dt.date) -> pl.DataFrame:

@@ -300,3 +300,59 @@ def test_api_says_why_a_dataset_without_geometry_has_no_geojson(client: TestClie
     response = client.get("/api/v1/datasets/spend/records.geojson")
     assert response.status_code == 400
     assert "Download it as csv, json or parquet" in response.json()["detail"]
+
+
+# -- every door that takes an organisation (issue 13) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"organisation": "E07000120"},
+        {"organisation": "Hyndburn"},
+        {"organisation": "Hyndburn Borough Council"},
+        {"organisation": "30UG"},
+        {"organisation": HYNDBURN},
+        {"organisation__in": "E07000120,Leeds"},
+    ],
+)
+def test_api_records_filter_accepts_any_identifier_of_the_organisation(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/datasets/spend/records", params=params)
+    assert response.status_code == 200, response.text
+    assert {r["organisation"] for r in response.json()["records"]} == {HYNDBURN}
+    assert len(response.json()["records"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/datasets/spend/records", {"organisation": "Atlantis"}),
+        ("/api/v1/datasets/spend/records", {"organisation__in": "E07000120,Atlantis"}),
+        ("/api/v1/datasets/spend/records.csv", {"organisation": "Atlantis"}),
+        ("/api/v1/datasets", {"organisation": "Atlantis"}),
+        ("/api/v1/datasets/spend/versions", {"organisation": "Atlantis"}),
+        ("/api/v1/sources", {"organisation": "Atlantis"}),
+        ("/api/v1/events", {"organisation": "Atlantis"}),
+    ],
+)
+def test_api_organisation_filter_naming_nobody_is_400_naming_the_value(
+    client: TestClient, path: str, params: dict[str, str]
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 400, response.text
+    assert "'Atlantis'" in response.json()["detail"]
+
+
+def test_api_organisation_filter_naming_two_bodies_says_so(client: TestClient) -> None:
+    response = client.get("/api/v1/datasets/spend/records", params={"organisation": "Somerset"})
+    assert response.status_code == 400
+    assert "could mean more than one organisation" in response.json()["detail"]
+
+
+def test_api_other_organisation_filters_accept_any_identifier(client: TestClient) -> None:
+    versions = client.get("/api/v1/datasets/spend/versions", params={"organisation": "30UG"})
+    assert {v["organisation"] for v in versions.json()["versions"]} == {HYNDBURN}
+    found = client.get("/api/v1/datasets", params={"organisation": "E07000120"}).json()
+    assert [d["name"] for d in found["datasets"]] == ["spend"]

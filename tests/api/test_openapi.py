@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from localdata.app import create_app
 from localdata.settings import Settings
@@ -25,6 +26,10 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSch
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(config, library))
 
 
+def _names_nobody(body: str) -> bool:
+    return '"status":400' in body and "No organisation matches" in body
+
+
 @pytest.mark.slow
 def test_api_conforms_to_its_openapi_document(api_schema: schemathesis.BaseSchema) -> None:
     operations = [result.ok() for result in api_schema.get_all_operations()]
@@ -39,6 +44,10 @@ def test_api_conforms_to_its_openapi_document(api_schema: schemathesis.BaseSchem
             suppress_health_check=list(HealthCheck),
         )
         def call(case: schemathesis.Case) -> None:
-            case.call_and_validate()
+            response = case.call()
+            # An organisation filter that names no organisation is a 400 by design (issue 13),
+            # though no schema can say which strings name an organisation.
+            excluded = [positive_data_acceptance] if _names_nobody(response.text) else []
+            case.validate_response(response, excluded_checks=excluded)
 
         call()

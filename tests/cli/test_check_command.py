@@ -145,3 +145,20 @@ def test_check_command_runs_as_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "Must fix before publishing" in done.stdout
+
+
+def test_check_command_reads_the_organisation_from_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: without --organisation, the file's 'Body Name' column says who it is."""
+    path = write_file(
+        tmp_path,
+        "Body Name,Payment Date,Transaction Number,Amount,Supplier Name\n"
+        "Hyndburn Borough Council,05/03/2024,T1,100.00,ACME LTD\n",
+    )
+    code, out, _ = run_cli(
+        ["check", str(path), "--standard", "spend", "--format", "json"], capsys, monkeypatch
+    )
+    report = json.loads(out)
+    assert (code, report["organisation"]) == (0, "local-authority:HYN")
+    assert any("from the column 'Body Name'" in s["message"] for s in report["summary"])

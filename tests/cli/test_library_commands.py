@@ -116,3 +116,30 @@ def test_diff_of_an_unknown_version_is_a_plain_error(
     code, _, err = run_cli(["diff", "99"], capsys, monkeypatch)
     assert code == 2
     assert err.startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["versions", "spend", "--organisation", "{org}"],
+        ["export", "spend", "--organisation", "{org}"],
+        ["publish", "{file}", "-s", "spend", "-o", "{org}"],
+        ["sources", "list", "--organisation", "{org}"],
+    ],
+)
+def test_cli_organisation_options_take_any_identifier_and_name_an_unknown_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    """Issue 13: every door that takes an organisation takes any code or name of it."""
+    march = _file(tmp_path, "march.csv", MARCH)
+    run_cli(["publish", march, "-s", "spend", "-o", "HYN"], capsys, monkeypatch)
+    for organisation in ("E07000120", "30UG", "Hyndburn Borough Council"):
+        args = [a.format(org=organisation, file=march) for a in command]
+        assert run_cli(args, capsys, monkeypatch)[0] == 0, args
+    args = [a.format(org="Atlantis", file=march) for a in command]
+    code, _, err = run_cli(args, capsys, monkeypatch)
+    assert code == 2
+    assert "No organisation matches 'Atlantis'" in err

@@ -327,3 +327,19 @@ def test_dataset_coverage_shows_an_organisation_overdue_when_its_source_brought_
     with library.database.transaction() as conn:
         conn.execute(sa.update(sources).values(created_at=long_ago))
     assert status() == "overdue"
+
+
+def test_collect_checks_the_file_for_its_sources_organisation(
+    library: Library, fetcher: Fetcher, server: SourceServer
+) -> None:
+    """Issue 13: the source's organisation wins; a file naming another one is not published."""
+    titled = "Hyndburn Borough Council - payments over £250,,,,\n" + MARCH
+    attempt = collect(library, fetcher, server.serve("/spend.csv", file(titled.encode())))
+    assert summary(attempt) == ("new", 200, "published")
+    assert library.rows("spend").collect()["organisation"].unique().to_list() == [HYNDBURN]
+    other = "Burnley Borough Council - payments over £250,,,,\n" + APRIL
+    attempt = collect(library, fetcher, server.serve("/spend.csv", file(other.encode())))
+    assert summary(attempt) == ("new", 200, "rejected")
+    assert attempt.submission_id is not None
+    report = library.submission(attempt.submission_id).report
+    assert "another-organisation-named" in {s["type"] for s in report["summary"]}

@@ -20,6 +20,7 @@ TAUNTON_DEANE = "local-authority:TAU"
 SOMERSET_WEST_AND_TAUNTON = "local-authority:SWT"
 SOMERSET_COUNTY = "local-authority:SOM"
 SOMERSET_COUNCIL = "local-authority:SUA"
+PCC = "police-and-crime-commissioner"
 
 
 @pytest.fixture(scope="module")
@@ -433,3 +434,111 @@ def test_resolve_split_succession_is_none_and_merge_is_successor() -> None:
     assert register.resolve("Oldshire", date(2021, 1, 1)) is None
     assert resolved_id(register, "Beeton District Council", date(2023, 1, 1)) == "x:C"
     assert resolved_id(register, "x:b", date(2021, 1, 1)) == "x:B"
+
+
+# -- name forms and codes real files use (issue 13) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("identifier", "expected"),
+    [
+        ("Barrow Borough Council", "local-authority:BAR"),
+        ("Blackpool Council", "local-authority:BPL"),
+        ("Council of the Isles of Scilly", "local-authority:IOS"),
+        (" 51 Council of the Isles of Scilly", "local-authority:IOS"),
+        ("Kingston upon Hull, City of", "local-authority:KHL"),
+        ('"Kingston upon Hull, City of"', "local-authority:KHL"),
+        ("Manchester City Council", "local-authority:MAN"),
+        ("Royal Borough of Kingston", "local-authority:KTT"),
+        ("Stoke City Council", "local-authority:STE"),
+        ("Southend Council", "local-authority:SOS"),
+        ("Barnet London Borough Council", "local-authority:BNE"),
+        ("Metropolitan Borough of Wirral", "local-authority:WRL"),
+        ("ForestHeathDistrictCouncil", "local-authority:FOR"),
+        ("KMBC", "local-authority:KWL"),
+        ("LBHF", "local-authority:HMF"),
+        ("RBWM", "local-authority:WNM"),
+        ("TfL", "passenger-transport-executive:Q682520"),
+        ("GB-LAE-TRF", TRAFFORD),
+        ("18", "local-authority:DEV"),
+        ("00BX", "local-authority:KWL"),
+        ("Maidstone E07000110", "local-authority:MAI"),
+        ("Police and Crime Commissioner for Derbyshire ", f"{PCC}:derbyshire"),
+        ("Thames Valley Police", f"{PCC}:thames-valley"),
+        ("Lancashire PCC", f"{PCC}:lancashire"),
+        ("Lancashire Fire and Rescue", "fire-authority:lancashire"),
+        ("LFB", "fire-authority:london"),
+        ("MOPAC", f"{PCC}:london"),
+    ],
+)
+def test_resolve_finds_the_forms_real_files_use(
+    register: Register, identifier: str, expected: str
+) -> None:
+    assert resolved_id(register, identifier) == expected
+
+
+@pytest.mark.parametrize("identifier", ["Kingston Council", "Kingston", "OPCC"])
+def test_resolve_short_forms_shared_by_two_places_are_none(
+    register: Register, identifier: str
+) -> None:
+    assert register.resolve(identifier) is None
+
+
+def test_resolve_without_websites_ignores_an_address_found_only_by_its_host(
+    register: Register,
+) -> None:
+    assert resolved_id(register, "https://www.leeds.gov.uk/planning") == LEEDS
+    assert register.resolve("https://www.leeds.gov.uk/planning", websites=False) is None
+    uri = "http://opendatacommunities.org/id/metropolitan-district-council/leeds"
+    assert resolved_id(register, uri) == LEEDS
+
+
+def test_every_police_area_has_its_commissioner(register: Register) -> None:
+    commissioners = [o for o in register if o.type == "police-and-crime-commissioner"]
+    assert len(commissioners) == 34
+    derbyshire = register.get("police-and-crime-commissioner:derbyshire")
+    assert derbyshire.official_name == "Police and Crime Commissioner for Derbyshire"
+    assert (derbyshire.region, derbyshire.start_date) == ("East Midlands", date(2012, 11, 22))
+    assert register.get("police-and-crime-commissioner:essex").official_name == (
+        "Police, Fire and Crime Commissioner for Essex"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hyndburn Borough Council - payments over £250", [HYNDBURN]),
+        ("Lewisham Council Expenditure over £250 March 2024", ["local-authority:LEW"]),
+        ("London Borough of Croydon", ["local-authority:CRY"]),
+        (
+            "Report of all payments made by TfL for value equal to or greater than £250.00",
+            ["passenger-transport-executive:Q682520"],
+        ),
+        (
+            "Hampshire & Isle of Wight Constabulary, OPCC - Transparency Reports - March 2025",
+            ["police-and-crime-commissioner:hampshire-and-isle-of-wight"],
+        ),
+        ("Organisation: http://opendatacommunities.org/id/district-council/fylde", [FYLDE]),
+        ("Council code E07000120", [HYNDBURN]),
+        ("Spending in Hyndburn", []),
+        ("Payments by the Isle of Wight", []),
+        ("WEST SUFFOLK COUNCILS (FOREST HEATH AND ST EDMUNDSBURY)", []),
+        ("Council Tax and County Council spending, 18 items", []),
+        ("Published on www.leeds.gov.uk", []),
+        ("Payments to Leicester City Football Club", []),
+        ("Liverpool City Region brownfield sites", []),
+    ],
+)
+def test_named_in_finds_names_in_full_in_titles(
+    register: Register, text: str, expected: list[str]
+) -> None:
+    assert [o.id for _, o in register.named_in(text)] == expected
+
+
+def test_is_full_name_needs_words_for_the_kind_of_body(register: Register) -> None:
+    assert register.is_full_name("Hyndburn Borough Council")
+    assert register.is_full_name("Transport for London")
+    assert not register.is_full_name("Hyndburn")
+    assert not register.is_full_name("Kingston upon Thames")
+    assert not register.is_full_name("HYN")
+    assert not register.is_full_name("Borough Council")

@@ -43,7 +43,7 @@ def test_csv_download_has_field_names_and_canonical_text(sites: pl.LazyFrame) ->
     assert table.columns == [*SITES.field_names, *PROVENANCE_HEADERS]
     assert table.rows(named=True) == [
         {
-            "organisation": "org-a",
+            "organisation": "local-authority:ADU",
             "reference": "R004",
             "supplier-name": "'=SUM(A1)",
             "amount": "-3.50",
@@ -58,7 +58,7 @@ def test_csv_download_has_field_names_and_canonical_text(sites: pl.LazyFrame) ->
             "entry_date": "2024-04-02",
         },
         {
-            "organisation": "org-c",
+            "organisation": "local-authority:CAM",
             "reference": "R011",
             "supplier-name": "Café LTD",
             "amount": "-3.50",
@@ -104,7 +104,12 @@ def test_geojson_download_uses_a_multipolygon_when_there_is_no_point(tmp_path: A
         name="areas",
     )
     shape = "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)))"
-    row = {"organisation": "org-a", "geometry": shape, "_resource": "c" * 64, "_row": 2}
+    row = {
+        "organisation": "local-authority:ADU",
+        "geometry": shape,
+        "_resource": "c" * 64,
+        "_row": 2,
+    }
     frame = write_rows(tmp_path, [row | {"_entry_date": None}], areas)
     chunks = export(frame, query(standard=areas), areas, "geojson")
     feature = json.loads(b"".join(chunks))["features"][0]
@@ -113,7 +118,7 @@ def test_geojson_download_uses_a_multipolygon_when_there_is_no_point(tmp_path: A
         "coordinates": [[[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]],
     }
     assert feature["properties"] == {
-        "organisation": "org-a",
+        "organisation": "local-authority:ADU",
         "provenance": {"resource": "c" * 64, "row": 2, "entry_date": None},
     }
 
@@ -147,7 +152,7 @@ def test_download_of_nothing_is_a_valid_empty_file(sites: pl.LazyFrame, fmt: str
     [
         ([], 3),
         ([("_sort", "-amount")], 30),
-        ([("organisation", "org-a"), ("_sort", "hectares")], 1),
+        ([("organisation", "local-authority:ADU"), ("_sort", "hectares")], 1),
     ],
     ids=str,
 )
@@ -164,7 +169,7 @@ def test_download_in_many_chunks_keeps_order(
 
 
 def test_download_reads_known_partitions(sites: pl.LazyFrame) -> None:
-    known = ["org-c", "org-a", "org-b", "org-gone"]
+    known = ["local-authority:CAM", "local-authority:ADU", "local-authority:BUN", "org-gone"]
     data = download(sites, "csv", organisations=known)
     assert data == download(sites, "csv")
 

@@ -37,7 +37,7 @@ SITES = make_standard(
     ],
     name="sites",
 )
-ORGANISATIONS = ("org-b", "org-a", "org-c")
+ORGANISATIONS = ("local-authority:BUN", "local-authority:ADU", "local-authority:CAM")
 SUPPLIERS = ("Acme Ltd", "acme LIMITED", "Bright Ltd", None, "=SUM(A1)", "Café LTD")
 AMOUNTS = ("10.00", "500.00", "500.01", None, "-3.50", "1234.50", "500.00")
 
@@ -167,9 +167,13 @@ FILTERS: list[tuple[str, str, Callable[[dict[str, Any]], bool]]] = [
     ("deliverable", "yes", lambda r: r["deliverable"] is True),
     ("deliverable", "FALSE", lambda r: r["deliverable"] is False),
     ("deliverable__in", "true,no", lambda r: r["deliverable"] is not None),
-    ("organisation__in", "org-a,org-c", lambda r: r["organisation"] in {"org-a", "org-c"}),
-    ("organisation__contains", "B", lambda r: r["organisation"] == "org-b"),
-    ("organisation", "org-c", lambda r: r["organisation"] == "org-c"),
+    (
+        "organisation__in",
+        "local-authority:ADU,local-authority:CAM",
+        lambda r: r["organisation"] in {"local-authority:ADU", "local-authority:CAM"},
+    ),
+    ("organisation__contains", "B", lambda r: r["organisation"] == "local-authority:BUN"),
+    ("organisation", "local-authority:CAM", lambda r: r["organisation"] == "local-authority:CAM"),
 ]
 
 
@@ -185,12 +189,14 @@ def test_filter_keeps_matching_records(
 
 
 def test_filters_combine_with_and(sites: pl.LazyFrame) -> None:
-    result = page(sites, ("amount__gte", "500"), ("organisation", "org-a"), ("dwellings", "2"))
+    result = page(
+        sites, ("amount__gte", "500"), ("organisation", "local-authority:ADU"), ("dwellings", "2")
+    )
     assert references(result) == expected(
         lambda r: (
             r["amount"] is not None
             and r["amount"] >= 500
-            and r["organisation"] == "org-a"
+            and r["organisation"] == "local-authority:ADU"
             and r["dwellings"] == 2
         )
     )
@@ -272,7 +278,7 @@ def test_parse_query_refuses_an_option_given_twice() -> None:
     with pytest.raises(InvalidQuery, match="Give _size only once"):
         query(("_size", "5"), ("_size", "6"))
     with pytest.raises(InvalidQuery, match="organisation__in="):
-        query(("organisation", "org-a"), ("organisation", "org-b"))
+        query(("organisation", "local-authority:ADU"), ("organisation", "local-authority:BUN"))
 
 
 @pytest.mark.parametrize(
@@ -306,8 +312,8 @@ def test_sort_accepts_underscored_names_and_ignores_repeats() -> None:
         [],
         [("supplier-name__contains", "ltd")],
         [("_sort", "-amount")],
-        [("organisation__in", "org-c,org-a"), ("_sort", "hectares")],
-        [("organisation", "org-b"), ("_sort", "-payment-date")],
+        [("organisation__in", "local-authority:CAM,local-authority:ADU"), ("_sort", "hectares")],
+        [("organisation", "local-authority:BUN"), ("_sort", "-payment-date")],
     ],
     ids=str,
 )
@@ -330,7 +336,7 @@ def test_cursor_pages_are_stable(sites: pl.LazyFrame) -> None:
 def test_pages_read_known_partitions_in_order(sites: pl.LazyFrame) -> None:
     params = [("amount__gt", "0")]
     walked = all_pages(sites, params, [2])
-    known = ["org-c", "org-b", "org-a", "org-gone"]
+    known = ["local-authority:CAM", "local-authority:BUN", "local-authority:ADU", "org-gone"]
     result = page(sites, *params, ("_size", "2"), organisations=known)
     assert references(result) == walked[:2]
     assert walked == expected(lambda r: r["amount"] is not None and r["amount"] > 0)
@@ -340,7 +346,9 @@ def test_forged_cursor_is_refused(sites: pl.LazyFrame) -> None:
     token = page(sites, ("_size", "2")).next
     assert token is not None
     payload, signature = token.split(".")
-    body = base64.urlsafe_b64decode(payload + "==").replace(b"org-a", b"org-c")
+    body = base64.urlsafe_b64decode(payload + "==").replace(
+        b"local-authority:ADU", b"local-authority:CAM"
+    )
     forged = base64.urlsafe_b64encode(body).rstrip(b"=").decode() + "." + signature
     for bad in (forged, payload, token + "x", "", "!!!.???", token.replace(".", "")):
         if bad:
@@ -370,7 +378,7 @@ def test_fields_projects_records_and_keeps_provenance(sites: pl.LazyFrame) -> No
 def test_records_hold_json_ready_values(sites: pl.LazyFrame) -> None:
     record = page(sites, ("reference", "R011")).records[0]
     assert record == {
-        "organisation": "org-c",
+        "organisation": "local-authority:CAM",
         "reference": "R011",
         "supplier-name": "Café LTD",
         "amount": "-3.50",
@@ -388,7 +396,10 @@ def test_total_is_exact_when_asked(sites: pl.LazyFrame) -> None:
     keep = expected(lambda r: "ltd" in lower(r["supplier-name"]))
     unknown = page(sites, ("supplier-name__contains", "ltd"), ("_size", "2"))
     assert (unknown.total, unknown.total_is_exact) == (None, False)
-    params = [("supplier-name__contains", "ltd"), ("organisation__in", "org-a,org-c")]
+    params = [
+        ("supplier-name__contains", "ltd"),
+        ("organisation__in", "local-authority:ADU,local-authority:CAM"),
+    ]
     estimated = page(sites, *params, ("_size", "2"))
     assert (estimated.total, estimated.total_is_exact) == (20, False)
     exact = page(sites, ("supplier-name__contains", "ltd"), ("_size", "2"), ("_count", "exact"))
@@ -398,9 +409,13 @@ def test_total_is_exact_when_asked(sites: pl.LazyFrame) -> None:
 def test_total_counts_partitions_exactly_when_only_organisations_are_filtered(
     sites: pl.LazyFrame,
 ) -> None:
-    result = page(sites, ("organisation__in", "org-a,org-b"), ("_size", "2"))
+    result = page(
+        sites, ("organisation__in", "local-authority:ADU,local-authority:BUN"), ("_size", "2")
+    )
     assert (result.total, result.total_is_exact) == (20, True)
-    narrowed = page(sites, ("organisation", "org-a"), ("amount__gt", "0"), ("_size", "1"))
+    narrowed = page(
+        sites, ("organisation", "local-authority:ADU"), ("amount__gt", "0"), ("_size", "1")
+    )
     assert (narrowed.total, narrowed.total_is_exact) == (10, False)
 
 
@@ -455,3 +470,12 @@ def test_paging_with_random_sizes_returns_exactly_the_filtered_rows(
         if cursor is None:
             break
     assert found == want
+
+
+def test_parse_query_reads_any_identifier_of_an_organisation() -> None:
+    """Issue 13: a code or name finds the organisation's partition; a stranger is a 400."""
+    assert query(("organisation", "E07000120")).organisation == "local-authority:HYN"
+    [found] = query(("organisation__in", "Hyndburn, 00DA")).filters
+    assert found.value == ("local-authority:HYN", "local-authority:LDS")
+    with pytest.raises(InvalidQuery, match="No organisation matches 'Atlantis' in organisation="):
+        query(("organisation", "Atlantis"))

@@ -298,3 +298,29 @@ def test_web_search_pages_through_the_results(
     last = client.get("/datasets", params={"page": 3}).text
     assert last.count('<h2 class="govuk-heading-m govuk-!-margin-bottom-2">') == 2
     assert client.get("/datasets", params={"page": 0}).status_code == 400
+
+
+@pytest.mark.parametrize("organisation", ["E07000120", "Hyndburn", "30UG", HYNDBURN])
+def test_web_records_filter_accepts_any_identifier_of_the_organisation(
+    client: TestClient, organisation: str
+) -> None:
+    response = client.get("/datasets/spend/records", params={"organisation": organisation})
+    assert response.status_code == 200
+    assert "GAMMA LTD" in response.text
+    assert "Organisation is Hyndburn" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/datasets/spend/records?organisation=Atlantis",
+        "/datasets/spend/records?organisation__in=Hyndburn,Atlantis",
+        "/datasets?organisation=Atlantis",
+    ],
+)
+def test_web_organisation_filter_naming_nobody_is_400_naming_the_value(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "No organisation matches &#39;Atlantis&#39;" in response.text

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from localdata.api.deps import LibraryDep, request_principal
 from localdata.errors import Forbidden, NotSignedIn
 from localdata.store.catalogue import describe_dataset, search_datasets
+from localdata.store.filters import organisation_filter
 from localdata.store.metadata import Submission
 from localdata.web.charts import BarChart, bar_chart, cumulative_by_month, month_label, months_back
 from localdata.web.restricted import agreements_of, visible_fields
@@ -41,7 +42,7 @@ def search(
         library,
         q or None,
         standard or None,
-        organisation or None,
+        organisation_filter(organisation) if organisation else None,
         region or None,
         organisation_type or None,
     )
