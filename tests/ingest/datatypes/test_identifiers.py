@@ -30,6 +30,20 @@ def test_flag_reads_yes_and_no(raw: str | None, expected: bool | None, slug: str
     assert one(raw, Datatype.FLAG) == (expected, slug)
 
 
+def test_flag_written_as_the_fields_own_name_is_yes():
+    """Fylde's register ticks deliverable sites by writing 'Deliverable' (issue 13)."""
+    from localdata.standards.model import StandardField
+
+    field = StandardField(name="deliverable", title="Deliverable", datatype=Datatype.FLAG)
+    result = harmonise(column("Deliverable", " DELIVERABLE", "Hazardous"), field)
+    assert result.values.to_list() == [True, True, None]
+    assert result.issues.to_list() == [
+        "flag-written-as-its-name",
+        "flag-written-as-its-name",
+        "flag-unrecognised",
+    ]
+
+
 def test_flag_canonical_text_is_yes_or_no():
     result = harmonise(column("Y", "n", None), make_field(Datatype.FLAG))
     assert canonical_text(result.values, Datatype.FLAG).to_list() == ["yes", "no", None]
