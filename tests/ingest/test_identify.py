@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 import localdata
-from localdata.errors import UnreadableFile
 from localdata.ingest.report import Report
 from localdata.settings import Settings
 from tests.conftest import SHARED, real_file
@@ -428,7 +427,6 @@ REAL_FILES: list[tuple[str, str | None, str | None]] = [
     ("spend/leeds/leeds-2011-05.csv", "local-authority:LDS",
      "the column 'Body'"),  # 'http://statistics.data.gov.uk/doc/local-authority/00DA'
 ]  # fmt: skip
-UNREADABLE = {MORE + "reading-brownfield-2018-part1.xlsx"}
 
 
 def _standard_for(name: str) -> str:
@@ -439,15 +437,7 @@ def _standard_for(name: str) -> str:
 
 
 def _real_params() -> list[object]:
-    unreadable = pytest.mark.xfail(
-        raises=UnreadableFile,
-        strict=True,
-        reason="an Excel 97 workbook saved under an .xlsx name is not read yet",
-    )
-    return [
-        pytest.param(*entry, marks=[unreadable] if entry[0] in UNREADABLE else [], id=entry[0])
-        for entry in REAL_FILES
-    ]
+    return [pytest.param(*entry, id=entry[0]) for entry in REAL_FILES]
 
 
 @pytest.mark.realdata
