@@ -168,9 +168,7 @@ def _plan(
         mapping, issues = map_columns(
             table_source.headers, standard, supplied=_organisation_fields(standard)
         )
-    plan = _Plan(
-        standard, mapping, found.organisation, keys=KeyCollector.for_standard(standard)
-    )
+    plan = _Plan(standard, mapping, found.organisation, keys=KeyCollector.for_standard(standard))
     plan.text_columns = {
         column: name
         for column, name in mapping.columns.items()
