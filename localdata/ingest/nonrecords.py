@@ -286,10 +286,9 @@ def _totals_after_the_records(
     verdicts: pl.DataFrame, positions: pl.Series, height: int
 ) -> pl.DataFrame:
     """The verdicts, keeping an unlabelled total only when no record of the batch follows it."""
-    dropped = positions.gather(verdicts["row"])
-    records = pl.int_range(height, eager=True).filter(
-        ~pl.int_range(height, eager=True).is_in(dropped.implode())
-    )
+    dropped = positions.gather(verdicts["row"]).cast(pl.Int64)
+    every = pl.int_range(height, eager=True, dtype=pl.Int64)
+    records = every.filter(~every.is_in(dropped.implode()))
     last_record = records.max() if records.len() else -1
     after = dropped > last_record
     keep = ~verdicts["unlabelled"] | after
