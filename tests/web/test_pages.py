@@ -324,3 +324,17 @@ def test_web_organisation_filter_naming_nobody_is_400_naming_the_value(
     response = client.get(path)
     assert response.status_code == 400
     assert "No organisation matches &#39;Atlantis&#39;" in response.text
+
+
+def test_web_organisation_and_dataset_pages_say_which_months_are_missing(
+    client: TestClient,
+) -> None:
+    """Issue 13: coverage of a periodic dataset names the months a council has not published."""
+    for path in ("/organisations/E07000120", "/datasets/spend"):
+        html = client.get(path).text
+        assert "Periods missing" in html
+        # March and April 2024 were published; every month since is due and missing, so the
+        # newest three are named and the rest counted.
+        assert re.search(
+            r"[A-Z][a-z]+ 20\d\d, [A-Z][a-z]+ 20\d\d, [A-Z][a-z]+ 20\d\d and [\d,]+ more", html
+        )
