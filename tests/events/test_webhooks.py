@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from localdata.app import create_app
+from localdata.collect.work import BackgroundWorker
 from localdata.events import webhooks
 from localdata.events.signing import BadSignature, verify
 from localdata.events.tables import subscriptions
@@ -29,12 +30,17 @@ from tests.events.conftest import (
     wait_until,
     worker,
 )
-from tests.events.receiver import Receiver, free_port, running_receiver
+from tests.events.receiver import Receiver, free_port, running_dripper, running_receiver
 
 
 def states(library: Library, principal: object, subscription_id: str) -> list[str]:
     log = webhooks.delivery_log(library, principal, subscription_id)  # type: ignore[arg-type]
     return [d["state"] for d in reversed(log)]
+
+
+def tried(library: Library, principal: object, subscription_id: str) -> bool:
+    log = webhooks.delivery_log(library, principal, subscription_id)  # type: ignore[arg-type]
+    return bool(log and log[0]["log"])
 
 
 def test_webhook_delivery_is_validated_signed_and_verifiable(
@@ -177,6 +183,53 @@ def test_private_addresses_are_refused_unless_allowed(
             wait_until(lambda: bool(webhooks.delivery_log(library, principal, made.id)[0]["log"]))
         [delivery] = webhooks.delivery_log(library, principal, made.id)
         assert "private" in delivery["last_error"] and receiver.handshakes == []
+    finally:
+        library.close()
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_webhook_timeout(
+    settings: Settings,
+) -> None:
+    # Issue 15: one try has the webhook timeout in all, not per read.
+    library = Library(event_settings(settings, webhook_timeout=1.0))
+    try:
+        _, principal = make_key(library)
+        with running_dripper() as dripper:
+            made, _ = webhooks.create_subscription(library, principal, url=dripper.url)
+            with worker(library):
+                publish(library, MARCH)
+                wait_until(lambda: tried(library, principal, made.id), seconds=15)
+        [delivery] = webhooks.delivery_log(library, principal, made.id)
+        [attempt] = delivery["log"][:1]
+        assert "did not answer within 1 seconds" in delivery["last_error"]
+        assert attempt["elapsed_ms"] < 2000, attempt
+    finally:
+        library.close()
+
+
+def test_a_dripping_receiver_does_not_delay_another_subscribers_delivery(
+    settings: Settings, receiver: Receiver
+) -> None:
+    # Issue 15: deliveries run on workers of their own, several at once, as `serve` runs them.
+    library = Library(event_settings(settings, webhook_timeout=5.0))
+    try:
+        _, principal = make_key(library)
+        with running_dripper() as dripper:
+            slow, _ = webhooks.create_subscription(library, principal, url=dripper.url)
+            webhooks.create_subscription(library, principal, url=receiver.url)  # after: queued 2nd
+            pool = BackgroundWorker(library).start()
+            try:
+                started = time.monotonic()
+                publish(library, MARCH)
+                [post] = receiver.wait_for(1, seconds=20)
+                wait_until(lambda: tried(library, principal, slow.id), seconds=15)
+            finally:
+                pool.stop()
+        assert dripper.requests >= 1
+        assert post.at - started < 2.5, f"delivered {post.at - started:.1f} s after publishing"
+        [dripped] = webhooks.delivery_log(library, principal, slow.id)
+        assert "did not answer within 5 seconds" in dripped["last_error"]
+        assert dripped["log"][0]["elapsed_ms"] < 6500
     finally:
         library.close()
 
