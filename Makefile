@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
-ASSETS := localdata/web/static/govuk/govuk-frontend.min.css
+ASSETS := localdata/web/static/swagger-ui/swagger-ui-bundle.js
 NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $(NODE_STAMP)
 
 $(ASSETS): $(NODE_STAMP) $(STAMP)

@@ -15,6 +15,7 @@ from localdata.api import agreements as agreements_api
 from localdata.api import auth as auth_api
 from localdata.api import check as check_api
 from localdata.api import datasets as datasets_api
+from localdata.api import docs as docs_api
 from localdata.api import events as events_api
 from localdata.api import keys as keys_api
 from localdata.api import organisations as organisations_api
@@ -50,7 +51,7 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         version=__version__,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by localdata.api.docs, from our own pinned assets
         redoc_url=None,
     )
     app.state.settings = settings
@@ -70,11 +71,13 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
         webhooks_api,
     ):
         app.include_router(module.router, prefix="/api/v1", dependencies=[authenticate])
+    app.include_router(docs_api.router, prefix="/api/v1")
     app.add_exception_handler(LocalDataError, _error)  # type: ignore[arg-type]  # Starlette types handlers loosely
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]  # as above
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]  # as above
     app.add_exception_handler(Exception, _server_error)
     app.middleware("http")(_refuse_oversize(settings.max_upload_bytes))
+    app.middleware("http")(_security_headers(settings))
 
     auth_api.install(app, settings, app.state.library)  # session cookie and /auth routes
     web.install(app)  # the web pages, with the home page at /
@@ -105,6 +108,25 @@ def _refuse_oversize(limit: int) -> Callable[[Request, Handler], Awaitable[Respo
         if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
             return _error(request, check_api.upload_too_large(limit))
         return await call_next(request)
+
+    return middleware
+
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _security_headers(settings: Settings) -> Callable[[Request, Handler], Awaitable[Response]]:
+    """Headers every answer needs: HSTS in production, and ``Cache-Control: no-store`` on
+    every answer to a caller who sent a key or a session, as only such a caller is given
+    restricted data, which no cache (a proxy's, the browser's) may keep."""
+
+    async def middleware(request: Request, call_next: Handler) -> Response:
+        response = await call_next(request)
+        if settings.env == "production":
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if "authorization" in request.headers or auth_api.COOKIE in request.cookies:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     return middleware
 

@@ -130,6 +130,15 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(
         2.0, description="Seconds an idle worker waits before looking for work again."
     )
+    worker_collect_threads: int = Field(
+        1, ge=1, description="Threads of each worker that collect sources (and only that)."
+    )
+    worker_publish_threads: int = Field(
+        1, ge=1, description="Threads of each worker that check and publish collected files."
+    )
+    worker_deliver_threads: int = Field(
+        4, ge=1, description="Threads of each worker that deliver events to webhooks and email."
+    )
 
     events_source: str = Field(
         "/api/v1",
@@ -141,7 +150,10 @@ class Settings(BaseSettings):
         description="Host name sent as WebHook-Request-Origin in the webhook validation handshake.",
     )
     webhook_timeout: float = Field(
-        10.0, gt=0, description="Seconds a webhook delivery waits for the receiver to answer."
+        10.0,
+        gt=0,
+        description="Most seconds one try of a webhook delivery may take, from connecting to "
+        "the end of the receiver's answer.",
     )
     webhook_backoff: float = Field(
         30.0,

@@ -32,6 +32,7 @@ class JSONLDResponse(JSONResponse):
 @router.get("/datasets")
 def get_datasets(
     library: LibraryDep,
+    principal: PrincipalDep,
     q: Annotated[
         str | None, Query(description="Words to find in titles, descriptions and field names")
     ] = None,
@@ -47,13 +48,15 @@ def get_datasets(
 ) -> dict[str, Any]:
     """Search the catalogue, with counts by standard, organisation type and region."""
     org = organisation_filter(organisation) if organisation else None
-    return search_datasets(library, q, standard, org, region, organisation_type)
+    return search_datasets(
+        library, q, standard, org, region, organisation_type, principal=principal
+    )
 
 
 @router.get("/figures")
-def get_figures(library: LibraryDep) -> dict[str, Any]:
+def get_figures(library: LibraryDep, principal: PrincipalDep) -> dict[str, Any]:
     """Headline figures: organisations publishing, datasets published, rows, last update."""
-    return headline_figures(library)
+    return headline_figures(library, principal=principal)
 
 
 @router.get("/catalog.jsonld", response_class=JSONLDResponse)
@@ -69,19 +72,23 @@ def get_dataset_jsonld(name: str, library: LibraryDep) -> JSONLDResponse:
 
 
 @router.get("/datasets/{name}")
-def get_dataset(name: str, library: LibraryDep) -> dict[str, Any]:
-    """A dataset: its standard, fields, coverage, latest versions and links."""
-    return describe_dataset(library, name)
+def get_dataset(name: str, library: LibraryDep, principal: PrincipalDep) -> dict[str, Any]:
+    """A dataset: its standard, fields, coverage, latest versions and links (of a dataset
+    that is not open, only the organisations' whose data you may read)."""
+    return describe_dataset(library, name, principal)
 
 
 @router.get("/datasets/{name}/versions")
 def get_versions(
     name: str,
     library: LibraryDep,
+    principal: PrincipalDep,
     organisation: Annotated[str | None, Query(description="Only this organisation's")] = None,
 ) -> dict[str, Any]:
-    """Every published version of the dataset, newest first."""
-    found = library.versions(name, organisation_filter(organisation) if organisation else None)
+    """Every published version of the dataset, newest first (of a dataset that is not open,
+    only the organisations' whose data you may read)."""
+    org = organisation_filter(organisation) if organisation else None
+    found = library.versions(name, org, principal=principal)
     return {"versions": [version_dict(v) for v in found], "count": len(found)}
 
 
@@ -120,8 +127,7 @@ def get_version_diff(
     purpose: PurposeDep = None,
 ) -> dict[str, Any]:
     """What this version added, changed and removed, matched on the standard's key."""
-    library.dataset_submission(name, version)
-    diff = library.diff(version, principal=principal, purpose=purpose)
+    diff = library.diff(version, principal=principal, purpose=purpose, dataset=name)
     return {
         "version": version,
         "previous": diff.previous,

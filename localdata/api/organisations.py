@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from localdata.api.deps import PROBLEMS, LibraryDep
+from localdata.api.deps import PROBLEMS, LibraryDep, PrincipalDep
 from localdata.store.catalogue import (
     describe_organisation,
     list_organisations,
@@ -31,6 +31,8 @@ def get_organisations(
 
 
 @router.get("/organisations/{organisation}")
-def get_organisation(organisation: str, library: LibraryDep) -> dict[str, Any]:
-    """One organisation, with its status for each dataset."""
-    return describe_organisation(library, organisation)
+def get_organisation(
+    organisation: str, library: LibraryDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """One organisation, with its status for each dataset whose metadata you may see."""
+    return describe_organisation(library, organisation, principal)

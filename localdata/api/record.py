@@ -32,7 +32,10 @@ def get_record(
 
 
 @router.get("/organisations/{organisation}/submissions", tags=["organisations"])
-def get_organisation_submissions(organisation: str, library: LibraryDep) -> dict[str, Any]:
-    """Every file the organisation submitted, newest first, with its issues by severity."""
-    found = organisation_submissions(library, organisation)
+def get_organisation_submissions(
+    organisation: str, library: LibraryDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    """Every file the organisation submitted, newest first, with its issues by severity (of
+    datasets that are not open, only if you may read the organisation's data)."""
+    found = organisation_submissions(library, organisation, principal=principal)
     return {"submissions": [version_dict(s) for s in found], "count": len(found)}

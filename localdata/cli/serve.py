@@ -16,9 +16,10 @@ def serve_command(
 ) -> None:
     """Serve the Local Data Library's API on HOST:PORT, and run a worker beside it.
 
-    The worker collects registered sources when they are due, and checks and publishes what
-    they bring; turn it off with --no-worker when separate ``localdata worker`` processes do
-    that. When the demo is loaded, its source's files are served on 127.0.0.1:8001 too.
+    The worker collects registered sources when they are due, checks and publishes what they
+    bring, and delivers events, each kind of job on threads of its own (as ``localdata
+    worker`` does); turn it off with --no-worker when separate ``localdata worker`` processes
+    do that. When the demo is loaded, its source's files are served on 127.0.0.1:8001 too.
 
     Example: localdata serve --port 8000
     """

@@ -20,7 +20,7 @@ import time
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from localdata.collect import links
+from localdata.collect import deadline, links
 from localdata.collect.announce import announce_source
 from localdata.collect.fetch import Fetched, Fetcher, FetchFailed
 from localdata.collect.sources import (
@@ -52,7 +52,9 @@ def collect(library: Library, fetcher: Fetcher, source_id: int) -> Attempt:
     values: dict[str, object] = {"source_id": source.id, "started_at": started, "url": source.url}
     fetched: Fetched | None = None
     try:
-        fetched = _fetch(fetcher, source, standard, previous)
+        # The page and the file it links to share one deadline: together they are one fetch.
+        with deadline.within(library.settings.collect_total_timeout):
+            fetched = _fetch(fetcher, source, standard, previous)
         values |= _outcome(library, fetched, previous)
     except FetchFailed as failed:
         values |= {"outcome": "failed", "error": failed.message, "http_status": failed.http_status}

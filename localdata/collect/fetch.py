@@ -5,8 +5,10 @@
   ``LOCALDATA_COLLECT_ALLOW_PRIVATE`` is set; proxies from the environment are not used, so the
   check always sees the real destination.
 - ``LOCALDATA_COLLECT_TIMEOUT`` to connect and between bytes, ``LOCALDATA_COLLECT_TOTAL_TIMEOUT``
-  for the whole fetch, and ``LOCALDATA_COLLECT_MAX_BYTES`` for the body, which is streamed to
-  a file and never held in memory.
+  for the whole fetch (the lookup, connecting, the headers, the body, redirects and retries:
+  ``deadline.py``, so a server that drips its answer a byte at a time is cut off in time), and
+  ``LOCALDATA_COLLECT_MAX_BYTES`` for the body, which is streamed to a file and never held in
+  memory.
 - ``If-None-Match`` and ``If-Modified-Since`` from the last fetch, so an unchanged file costs
   a 304 and no bytes.
 - Server errors (5xx), timeouts and network errors are retried ``LOCALDATA_COLLECT_RETRIES``
@@ -30,6 +32,7 @@ from pathlib import Path
 import httpcore
 import httpx
 
+from localdata.collect import deadline
 from localdata.collect.addresses import AddressRefused, GuardedBackend
 from localdata.settings import Settings
 
@@ -102,16 +105,24 @@ class Fetcher:
     def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Fetched:
-        """Fetch the URL, retrying what may pass; raise ``FetchFailed`` when it does not."""
+        """Fetch the URL, retrying what may pass; raise ``FetchFailed`` when it does not.
+
+        Everything, retries included, happens within ``LOCALDATA_COLLECT_TOTAL_TIMEOUT`` (or
+        the deadline of a ``deadline.within`` block around the call, when that is sooner).
+        """
         retries = max(self.settings.collect_retries, 0)
-        for attempt in range(retries + 1):
-            try:
-                return self._fetch_once(url, etag, last_modified)
-            except FetchFailed as failed:
-                if not failed.retry or attempt == retries:
-                    raise
-            delay = self.settings.collect_backoff * 2**attempt
-            time.sleep(delay * random.uniform(0.5, 1.5))  # noqa: S311  # jitter, not secrecy
+        with deadline.within(self.settings.collect_total_timeout) as limit:
+            for attempt in range(retries + 1):
+                try:
+                    return self._fetch_once(url, etag, last_modified)
+                except FetchFailed as failed:
+                    if not failed.retry or attempt == retries:
+                        raise
+                    delay = self.settings.collect_backoff * 2**attempt
+                    delay *= random.uniform(0.5, 1.5)  # noqa: S311  # jitter, not secrecy
+                    if time.monotonic() + delay >= limit.at:
+                        raise
+                time.sleep(delay)
         raise AssertionError("unreachable")
 
     def _fetch_once(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
@@ -120,26 +131,15 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.settings.collect_total_timeout
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             check_scheme(current)
             try:
-                result = self._get(current, headers, deadline)
-            except httpx.TimeoutException as error:
-                raise FetchFailed(
-                    f"{_host(current)} did not answer within {self.settings.collect_timeout:g} "
-                    "seconds. Check that the server is up, or try again later.",
-                    retry=True,
-                ) from error
+                result = self._get(current, headers)
             except AddressRefused as error:
                 raise FetchFailed(str(error)) from error
-            except (httpx.RequestError, httpcore.ConnectError) as error:
-                raise FetchFailed(
-                    f"Could not fetch {current}: {error or type(error).__name__}. Check the "
-                    "address, and that the server is up.",
-                    retry=True,
-                ) from error
+            except (httpx.RequestError, httpcore.ConnectError, httpcore.TimeoutException) as error:
+                raise self._network_failure(current, error) from error
             if isinstance(result, str):
                 current = result
                 continue
@@ -149,7 +149,23 @@ class Fetcher:
             "is finally served from."
         )
 
-    def _get(self, url: str, headers: dict[str, str], deadline: float) -> Fetched | str:
+    def _network_failure(self, url: str, error: Exception) -> FetchFailed:
+        """What to say when the request failed on the network: too slow, or not reached."""
+        if deadline.expired():
+            return _too_slow(url, self.settings.collect_total_timeout)
+        if isinstance(error, (httpx.TimeoutException, httpcore.TimeoutException)):
+            return FetchFailed(
+                f"{_host(url)} did not answer within {self.settings.collect_timeout:g} "
+                "seconds. Check that the server is up, or try again later.",
+                retry=True,
+            )
+        return FetchFailed(
+            f"Could not fetch {url}: {error or type(error).__name__}. Check the "
+            "address, and that the server is up.",
+            retry=True,
+        )
+
+    def _get(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a ``Fetched``, or the URL a redirect points to."""
         with self.client.stream("GET", url, headers=headers) as response:
             if response.status_code in REDIRECTS:
@@ -167,9 +183,9 @@ class Fetcher:
             )
             if response.status_code == 304:
                 return found
-            return self._download(response, found, deadline)
+            return self._download(response, found)
 
-    def _download(self, response: httpx.Response, found: Fetched, deadline: float) -> Fetched:
+    def _download(self, response: httpx.Response, found: Fetched) -> Fetched:
         limit = self.settings.collect_max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
@@ -186,12 +202,8 @@ class Fetcher:
                     size += len(chunk)
                     if size > limit:
                         raise _too_large(found.url, limit)
-                    if time.monotonic() > deadline:
-                        raise FetchFailed(
-                            f"{found.url} took longer than "
-                            f"{self.settings.collect_total_timeout:g} seconds to download.",
-                            retry=True,
-                        )
+                    if deadline.expired():
+                        raise _too_slow(found.url, self.settings.collect_total_timeout)
                     digest.update(chunk)
                     out.write(chunk)
         except BaseException:
@@ -240,6 +252,14 @@ def _too_large(url: str, limit: int) -> FetchFailed:
     return FetchFailed(
         f"{url} is larger than {limit:,} bytes, the most the library collects. "
         "Split the file, or ask the people who run this library to raise the limit."
+    )
+
+
+def _too_slow(url: str, seconds: float) -> FetchFailed:
+    return FetchFailed(
+        f"{url} took longer than {seconds:g} seconds to download, from connecting to the last "
+        "byte. Check that the server is up and answers promptly, or try again later.",
+        retry=True,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any, get_args
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from localdata.collect.addresses import redact_addresses
 from localdata.collect.fetch import FetchFailed, check_scheme
 from localdata.collect.tables import (
     SCHEDULES,
@@ -89,7 +90,7 @@ class Attempt:
             "bytes": self.bytes,
             "url": self.url,
             "sha256": self.resource,
-            "error": self.error,
+            "error": redact_addresses(self.error) if self.error else None,
             "submission": self.submission_id,
             "submission_status": self.submission_status,
         }

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
+from localdata.collect.addresses import redact_addresses
 from localdata.collect.sources import Attempt, Source, attempt_log, list_sources
 from localdata.store import metadata
 from localdata.store.coverage import DUE_WITHIN
@@ -57,7 +58,9 @@ class SourceStatus:
             "since": self.since.isoformat() if self.since else None,
             "summary": self.summary,
             "last_attempt_at": last.started_at.isoformat() if last else None,
-            "last_error": last.error if last and not last.ok else None,
+            "last_error": redact_addresses(last.error)
+            if last and last.error and not last.ok
+            else None,
             "overdue": self.overdue,
             "due_by": self.due_by.isoformat() if self.due_by else None,
         }

@@ -9,6 +9,16 @@ announces organisations that have become overdue (``announce.announce_overdue``)
 
 The worker also runs ``deliver`` jobs: webhook and email deliveries of change events
 (``localdata.events.delivery``).
+
+Each kind of job has threads of its own (``worker_pool``): ``LOCALDATA_WORKER_COLLECT_THREADS``
+collect, ``LOCALDATA_WORKER_PUBLISH_THREADS`` check and publish, and
+``LOCALDATA_WORKER_DELIVER_THREADS`` deliver. A webhook receiver is chosen by whoever holds a
+key, and a source's server by whoever registers it; each may be slow on purpose, so neither
+may keep the other kinds of work waiting: a slow receiver holds one delivery thread for at
+most ``LOCALDATA_WEBHOOK_TIMEOUT`` seconds, while the other deliveries, collection and
+publishing go on. ``localdata serve`` and ``localdata worker`` both run the pool;
+``collection_worker`` is one worker for every kind, for ``localdata worker --until-idle`` and
+tests that run the jobs one at a time.
 """
 
 from __future__ import annotations
@@ -32,7 +42,7 @@ from localdata.errors import UsageError
 from localdata.events import delivery
 from localdata.jobs import queue
 from localdata.jobs.queue import Job
-from localdata.jobs.worker import Handler, Worker
+from localdata.jobs.worker import Handler, Worker, notify_work, worker_name
 from localdata.store.library import Library
 from localdata.store.metadata import now
 
@@ -144,32 +154,71 @@ def collection_worker(
     return worker
 
 
+def worker_pool(library: Library, fetcher: Fetcher, *, schedule: bool = True) -> list[Worker]:
+    """Workers for each kind of job apart, as many as the settings say: collect, publish and
+    deliver, so that no kind of work can starve another."""
+    settings = library.settings
+    every = handlers(library, fetcher) | delivery.handlers(library)
+    threads = {
+        "collect": settings.worker_collect_threads,
+        "publish": settings.worker_publish_threads,
+        "deliver": settings.worker_deliver_threads,
+    }
+    scheduler = _Scheduler(library, settings.worker_poll_seconds) if schedule else None
+    return [
+        Worker(
+            database=library.database,
+            handlers={kind: every[kind]},
+            lease=dt.timedelta(seconds=settings.job_lease_seconds),
+            poll_seconds=settings.worker_poll_seconds,
+            retry_backoff=settings.collect_backoff,
+            schedule=scheduler if kind == "collect" else None,
+            name=f"{worker_name()}:{kind}-{n + 1}",
+            kinds=frozenset({kind}),
+        )
+        for kind, count in threads.items()
+        for n in range(count)
+    ]
+
+
 class BackgroundWorker:
-    """A collection worker running in a thread of this process (``localdata serve``)."""
+    """The worker pool running in threads of this process (``localdata serve``, ``localdata
+    worker``): a thread for each worker of ``worker_pool``."""
 
     def __init__(
         self, library: Library, *, allowed: frozenset[tuple[str, int]] = frozenset()
     ) -> None:
         self.fetcher = Fetcher(library.settings, allowed=allowed)
-        self.worker = collection_worker(library, self.fetcher)
+        self.workers = worker_pool(library, self.fetcher)
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="localdata-worker", daemon=True)
+        self.done = 0
+        self.lock = threading.Lock()
+        self.threads = [
+            threading.Thread(target=self._run, args=(w,), name=f"localdata-{w.name}", daemon=True)
+            for w in self.workers
+        ]
 
     def start(self) -> BackgroundWorker:
         """Start taking jobs."""
-        self.thread.start()
+        for thread in self.threads:
+            thread.start()
         return self
 
-    def _run(self) -> None:
+    def _run(self, worker: Worker) -> None:
         while not self.stopped.is_set():
             try:
-                self.worker.run(self.stopped)
+                done = worker.run(self.stopped)
             except Exception:  # the database went away for a moment: wait, then carry on
-                logging.getLogger(__name__).exception("the background worker stopped; restarting")
-                self.stopped.wait(self.worker.poll_seconds)
+                logging.getLogger(__name__).exception("worker %s stopped; restarting", worker.name)
+                self.stopped.wait(worker.poll_seconds)
+                continue
+            with self.lock:
+                self.done += done
 
     def stop(self) -> None:
-        """Finish the current job, then stop."""
+        """Let every thread finish its current job, then stop."""
         self.stopped.set()
-        self.thread.join()
+        notify_work()
+        for thread in self.threads:
+            thread.join()
         self.fetcher.close()

@@ -23,6 +23,12 @@ by ``localdata worker`` and by the worker ``localdata serve`` runs. One try:
 Webhook URLs pass the same private-address guard as collection, unless
 ``LOCALDATA_WEBHOOK_ALLOW_PRIVATE`` is set (letting collection reach private addresses does
 not let any key holder point webhooks at them).
+
+One try, from looking the receiver up to its answer (the handshake included), has
+``LOCALDATA_WEBHOOK_TIMEOUT`` seconds in all (``localdata.collect.deadline``): a receiver that
+answers a byte at a time is cut off then, like one that does not answer. Deliveries run on
+workers of their own (``localdata.collect.work.worker_pool``), several at once, so a slow
+receiver holds up neither other subscribers nor collection and publishing.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from sqlalchemy import Connection
 
 from localdata.access import keys
 from localdata.access.model import Principal
+from localdata.collect import deadline
 from localdata.collect.addresses import AddressRefused, GuardedBackend
 from localdata.errors import UsageError
 from localdata.events import visibility
@@ -105,7 +112,8 @@ def deliver(library: Library, delivery_id: int, client: httpx.Client) -> str:
         return claimed
     started = time.monotonic()
     try:
-        outcome = _send(library, client, claimed)
+        with deadline.within(library.settings.webhook_timeout):
+            outcome = _send(library, client, claimed)
     except Exception as error:  # any failure is a failed try, retried later
         log.exception("Delivery %s failed unexpectedly", delivery_id)
         message = (
@@ -233,7 +241,7 @@ def _send(library: Library, client: httpx.Client, claimed: _Claimed) -> Outcome:
         refused = _handshake(library, client, subscription.url)
         if refused is not None:
             return refused
-    return _post(client, subscription.url, claimed, validated=not validated)
+    return _post(library, client, subscription.url, claimed, validated=not validated)
 
 
 def http_client(library: Library) -> httpx.Client:
@@ -258,9 +266,14 @@ def _handshake(library: Library, client: httpx.Client, url: str) -> Outcome | No
     """The CloudEvents webhook validation handshake; None when the receiver accepted it."""
     origin = library.settings.webhook_origin
     try:
-        answer = client.options(url, headers={"WebHook-Request-Origin": origin})
-    except (httpx.HTTPError, httpcore.ConnectError, AddressRefused) as error:
-        return Outcome(False, None, _network_error(url, error))
+        answer = _answer(client, "OPTIONS", url, headers={"WebHook-Request-Origin": origin})
+    except (
+        httpx.HTTPError,
+        httpcore.NetworkError,
+        httpcore.TimeoutException,
+        AddressRefused,
+    ) as error:
+        return Outcome(False, None, _network_error(library, url, error))
     allowed = answer.headers.get("WebHook-Allowed-Origin", "").strip()
     if answer.is_success and allowed in (origin, "*"):
         return None
@@ -272,26 +285,44 @@ def _handshake(library: Library, client: httpx.Client, url: str) -> Outcome | No
     )
 
 
-def _post(client: httpx.Client, url: str, claimed: _Claimed, *, validated: bool) -> Outcome:
+def _post(
+    library: Library, client: httpx.Client, url: str, claimed: _Claimed, *, validated: bool
+) -> Outcome:
     event = claimed.event.event
     body = json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
     headers = signature_headers(claimed.secrets, event.id, int(time.time()), body)
     headers["Content-Type"] = CONTENT_TYPE
     try:
-        answer = client.post(url, content=body, headers=headers)
-    except (httpx.HTTPError, httpcore.ConnectError, AddressRefused) as error:
-        return Outcome(False, None, _network_error(url, error), validated)
+        answer = _answer(client, "POST", url, content=body, headers=headers)
+    except (
+        httpx.HTTPError,
+        httpcore.NetworkError,
+        httpcore.TimeoutException,
+        AddressRefused,
+    ) as error:
+        return Outcome(False, None, _network_error(library, url, error), validated)
     if answer.is_success:
         return Outcome(True, answer.status_code, None, validated)
     reason = f"{answer.status_code} {answer.reason_phrase}".strip()
     return Outcome(False, answer.status_code, f"The receiver answered {reason}.", validated)
 
 
-def _network_error(url: str, error: Exception) -> str:
+def _answer(client: httpx.Client, method: str, url: str, **request: Any) -> httpx.Response:
+    """The receiver's answer, its status and headers only: its body is never read, so a
+    receiver cannot fill the worker's memory."""
+    with client.stream(method, url, **request) as answer:
+        return answer
+
+
+def _network_error(library: Library, url: str, error: Exception) -> str:
     if isinstance(error, AddressRefused):
         return str(error).replace("collect from it", "deliver to it")[:MOST_ERROR]
-    if isinstance(error, httpx.TimeoutException):
-        return f"{url} did not answer in time."
+    seconds = library.settings.webhook_timeout
+    if deadline.expired() or isinstance(error, (httpx.TimeoutException, httpcore.TimeoutException)):
+        return (
+            f"{url} did not answer within {seconds:g} seconds, from connecting to the end of "
+            "its answer. Answer at once, and do the work after answering."
+        )[:MOST_ERROR]
     return f"Could not reach {url}: {error or type(error).__name__}."[:MOST_ERROR]
 
 

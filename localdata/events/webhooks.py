@@ -11,7 +11,10 @@ The signing secret is shown once, when the subscription is made or its secret ro
 a rotation the previous secret also signs for ``LOCALDATA_WEBHOOK_ROTATION_HOURS``.
 
 Each delivery's attempts are logged; deliveries whose retries ran out form the dead-letter
-list, and can be sent again on demand (``redeliver``).
+list, and can be sent again on demand (``redeliver``). The log shows only deliveries of events
+the key may see now: a delivery withheld because its event is about restricted data the key
+may not read is left out, as its event's type, time and place in the feed would say what was
+published, when.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from localdata.access import accounts
 from localdata.access.model import Principal
 from localdata.collect.fetch import FetchFailed, check_scheme
 from localdata.errors import NotSignedIn, SubscriptionNotFound, UsageError
+from localdata.events import visibility
 from localdata.events.outbox import queue_delivery
 from localdata.events.signing import SecretBox, new_secret
 from localdata.events.tables import attempts, deliveries, events, subscriptions
@@ -254,10 +258,11 @@ def delivery_log(
     gives the dead-letter list."""
     with library.database.engine.connect() as conn:
         found = _get(conn, owner(principal), subscription_id)
+        seen = visibility.condition(conn, principal, library.standards, library.access.today())
         query = (
             sa.select(deliveries, events.c.id.label("event_id"), events.c.type)
             .join(events, events.c.seq == deliveries.c.event_seq)
-            .where(deliveries.c.subscription_id == found.id)
+            .where(deliveries.c.subscription_id == found.id, seen)
             .order_by(deliveries.c.id.desc())
             .limit(limit)
         )

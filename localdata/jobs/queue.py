@@ -13,7 +13,7 @@ lease (it paused for longer than the lease) cannot finish a job another worker h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,14 +75,25 @@ def enqueue(
     return conn.execute(added).first() is not None
 
 
-def claim(conn: Connection, worker: str, lease: dt.timedelta) -> Job | None:
-    """Take the next job that is due, or whose worker's lease has passed, for this worker."""
+def claim(
+    conn: Connection,
+    worker: str,
+    lease: dt.timedelta,
+    kinds: Collection[str] | None = None,
+) -> Job | None:
+    """Take the next job that is due, or whose worker's lease has passed, for this worker.
+
+    With ``kinds``, only a job of one of those kinds: workers kept for one kind of work (see
+    ``localdata.collect.work.worker_pool``) leave the others' jobs alone.
+    """
     fail_abandoned(conn)
     moment = now()
     takeable = sa.or_(
         sa.and_(jobs.c.state == "queued", jobs.c.run_after <= moment),
         sa.and_(jobs.c.state == "running", jobs.c.lease_until < moment),
     )
+    if kinds is not None:
+        takeable = sa.and_(takeable, jobs.c.kind.in_(sorted(kinds)))
     query = (
         sa.select(jobs.c.id)
         .where(takeable)

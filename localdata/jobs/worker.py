@@ -68,7 +68,8 @@ class Worker:
     """Takes jobs from the database and runs them with the handler for their kind.
 
     ``schedule`` is called before each look for work (the collection scheduler queues the
-    sources that are due there).
+    sources that are due there). With ``kinds``, it takes only jobs of those kinds, so each
+    kind of work can have workers of its own that no other kind can keep busy.
     """
 
     database: Database
@@ -78,6 +79,7 @@ class Worker:
     retry_backoff: float = 2.0
     schedule: Callable[[], None] | None = None
     name: str = field(default_factory=worker_name)
+    kinds: frozenset[str] | None = None
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> int:
         """Run jobs until ``stop`` is set (or, ``until_idle``, none is left); return how many."""
@@ -96,7 +98,7 @@ class Worker:
     def run_one(self) -> Job | None:
         """Take one job and run it; None when no job is ready."""
         with self.database.transaction() as conn:
-            job = queue.claim(conn, self.name, self.lease)
+            job = queue.claim(conn, self.name, self.lease, self.kinds)
         if job is None:
             return None
         handler = self.handlers.get(job.kind)

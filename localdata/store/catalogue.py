@@ -1,6 +1,10 @@
 """The catalogue: find datasets and organisations, and describe them with their coverage.
 
-These are the read-only views the API and web pages show; each is one call on a ``Library``.
+These are the read-only views the API and web pages show; each is one call on a ``Library``,
+made as a principal (anonymous unless given). What a dataset that is not open holds (how many
+organisations publish it, its rows, when it was last published, each organisation's standing,
+its versions) counts only the organisations whose metadata the principal may see
+(``localdata.store.readers``), and says when others are left out (``complete``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from localdata.access.model import ANONYMOUS, Level, Principal
 from localdata.errors import UnknownStandard
 from localdata.registers import COUNCIL_TYPES, Organisation
 from localdata.standards.model import Standard
@@ -18,16 +23,21 @@ from localdata.store import metadata
 from localdata.store.coverage import Coverage, counts, coverage
 from localdata.store.exports import download_formats
 from localdata.store.library import Library
+from localdata.store.readers import MetadataReaders
 
 
 @dataclass(frozen=True)
 class DatasetCard:
-    """A dataset as a search result: what it is and how much of it is published."""
+    """A dataset as a search result: what it is and how much of it is published (of what the
+    principal may see: ``complete`` is false when some organisations' part is left out)."""
 
     standard: Standard
     organisations: int
     rows: int
     last_published: dt.datetime | None
+    level: Level = "open"
+    complete: bool = True
+    publishers: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -39,9 +49,11 @@ class DatasetCard:
             "standard": {"name": name, "version": self.standard.version},
             "frequency": self.standard.frequency.value,
             "publication": self.standard.publication.value,
+            "access_level": self.level,
             "organisations_publishing": self.organisations,
             "rows": self.rows,
             "last_published": self.last_published.isoformat() if self.last_published else None,
+            "complete": self.complete,
             "links": {
                 "self": f"/api/v1/datasets/{name}",
                 "records": f"/api/v1/datasets/{name}/records",
@@ -49,37 +61,67 @@ class DatasetCard:
         }
 
 
-def dataset_cards(library: Library) -> list[DatasetCard]:
-    """Every dataset (one per standard), with its publishing figures."""
+def dataset_cards(library: Library, principal: Principal = ANONYMOUS) -> list[DatasetCard]:
+    """Every dataset (one per standard), with its publishing figures as the principal may
+    see them."""
     with library.database.transaction() as conn:
         summaries = {s.dataset: s for s in metadata.dataset_summaries(conn)}
+    levels = library.access.levels()
     cards = []
     for standard in library.standards.latest():
         summary = summaries.get(standard.name)
         # A periodic dataset's rows are many files' rows: the lake counts them.
-        rows = sum(library.organisation_rows(standard.name).values()) if summary else 0
-        cards.append(
-            DatasetCard(
-                standard,
-                summary.organisations if summary else 0,
-                rows,
-                summary.last_published_at if summary else None,
+        per_organisation = library.organisation_rows(standard.name) if summary else {}
+        if levels.get(standard.name, "open") == "open":
+            cards.append(
+                DatasetCard(
+                    standard,
+                    summary.organisations if summary else 0,
+                    sum(per_organisation.values()),
+                    summary.last_published_at if summary else None,
+                    publishers=frozenset(per_organisation),
+                )
             )
-        )
+        else:
+            readers = library.metadata_readers(standard.name, principal)
+            cards.append(_card_as_seen(library, standard, per_organisation, readers, principal))
     return cards
 
 
-def headline_figures(library: Library, cards: list[DatasetCard] | None = None) -> dict[str, Any]:
+def _card_as_seen(
+    library: Library,
+    standard: Standard,
+    per_organisation: dict[str, int],
+    readers: MetadataReaders,
+    principal: Principal,
+) -> DatasetCard:
+    """A card of a dataset that is not open, counting only what the principal may see."""
+    seen = {o: n for o, n in per_organisation.items() if readers.allows(o)}
+    versions = library.versions(standard.name, principal=principal) if seen else []
+    return DatasetCard(
+        standard,
+        len(seen),
+        sum(seen.values()),
+        max((v.submitted_at for v in versions), default=None),
+        readers.level,
+        complete=readers.everyone or len(seen) == len(per_organisation),
+        publishers=frozenset(seen),
+    )
+
+
+def headline_figures(
+    library: Library, cards: list[DatasetCard] | None = None, principal: Principal = ANONYMOUS
+) -> dict[str, Any]:
     """The library in four figures: organisations publishing, datasets, rows, last update.
 
     ``cards``: the ``dataset_cards`` the caller already has, so they are not read twice.
     """
-    cards = dataset_cards(library) if cards is None else cards
+    cards = dataset_cards(library, principal) if cards is None else cards
     published = [c.last_published for c in cards if c.last_published is not None]
-    names = [c.standard.name for c in cards if c.rows]
+    shown = [c for c in cards if c.rows]
     return {
-        "organisations_publishing": len({o for n in names for o in library.organisations_in(n)}),
-        "datasets_published": len(names),
+        "organisations_publishing": len({o for c in shown for o in c.publishers}),
+        "datasets_published": len(shown),
         "rows": sum(c.rows for c in cards),
         "last_published": max(published).isoformat() if published else None,
     }
@@ -92,6 +134,8 @@ def search_datasets(
     organisation: str | None = None,
     region: str | None = None,
     organisation_type: str | None = None,
+    *,
+    principal: Principal = ANONYMOUS,
 ) -> dict[str, Any]:
     """Datasets matching words (in titles, descriptions and field names) and filters, with facets.
 
@@ -100,10 +144,11 @@ def search_datasets(
     "London borough") or a type code (``london-borough``).
     """
     org = library.organisation(organisation) if organisation else None
-    publishers = _publishers(library)
+    cards = dataset_cards(library, principal)
+    publishers = {card.standard.name: set(card.publishers) for card in cards}
     found = [
         card
-        for card in dataset_cards(library)
+        for card in cards
         if _matches(card.standard, q)
         and (standard is None or card.standard.name == standard)
         and (org is None or org in publishers.get(card.standard.name, set()))
@@ -136,15 +181,6 @@ def _matches(standard: Standard, q: str | None) -> bool:
     return all(word in text for word in q.lower().split())
 
 
-def _publishers(library: Library) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for standard in library.standards.latest():
-        with library.database.transaction() as conn:
-            rows = metadata.coverage_rows(conn, standard.name)
-        found[standard.name] = {r.organisation for r in rows if r.published_at is not None}
-    return found
-
-
 def _in_region(library: Library, organisations: Iterable[str], region: str) -> bool:
     wanted = region.strip().lower()
     return any((library.register.get(o).region or "").lower() == wanted for o in organisations)
@@ -174,17 +210,25 @@ def _facets(
     }
 
 
-def describe_dataset(library: Library, name: str) -> dict[str, Any]:
-    """A dataset's metadata, standard, fields, coverage, latest versions and links."""
-    card = next((c for c in dataset_cards(library) if c.standard.name == name), None)
+def describe_dataset(
+    library: Library, name: str, principal: Principal = ANONYMOUS
+) -> dict[str, Any]:
+    """A dataset's metadata, standard, fields, coverage, latest versions and links, as the
+    principal may see them.
+
+    The standard's licence applies to open data only: a dataset that is not open has none
+    (``licence`` is null) and is shared only as its ``access_level`` says.
+    """
+    card = next((c for c in dataset_cards(library, principal) if c.standard.name == name), None)
     if card is None:
         raise UnknownStandard(f"There is no dataset called '{name}'.")
-    found = dataset_coverage(library, name)
-    latest = library.versions(name)[:20]
+    readers = library.metadata_readers(name, principal)
+    found = [c for c in dataset_coverage(library, name) if readers.allows(c.organisation)]
+    latest = library.versions(name, principal=principal)[:20]
     standard = card.standard
     return card.to_dict() | {
         "owner": standard.owner,
-        "licence": standard.licence,
+        "licence": standard.licence if card.level == "open" else None,
         "source": standard.source,
         "attribution": standard.attribution,
         "key": list(standard.key),
@@ -198,7 +242,11 @@ def describe_dataset(library: Library, name: str) -> dict[str, Any]:
             }
             for f in standard.fields
         ],
-        "coverage": {"counts": counts(found), "organisations": [c.to_dict() for c in found]},
+        "coverage": {
+            "counts": counts(found),
+            "organisations": [c.to_dict() for c in found],
+            "complete": readers.everyone,
+        },
         "download_sizes": library.download_sizes(name, card.rows),
         "latest_versions": [version_dict(v) for v in latest],
         "links": card.to_dict()["links"]
@@ -291,14 +339,18 @@ def organisation_dict(org: Organisation) -> dict[str, Any]:
     }
 
 
-def describe_organisation(library: Library, identifier: str) -> dict[str, Any]:
-    """An organisation and its status for every dataset."""
+def describe_organisation(
+    library: Library, identifier: str, principal: Principal = ANONYMOUS
+) -> dict[str, Any]:
+    """An organisation and its status for every dataset whose metadata of it the principal
+    may see (``localdata.store.readers``)."""
     org = library.register.get(library.organisation(identifier))
     datasets = []
     for standard in library.standards.latest():
         entry = (
             next(c for c in dataset_coverage(library, standard.name) if c.organisation == org.id)
             if _expected(library, org, standard)
+            and library.metadata_readers(standard.name, principal).allows(org.id)
             else None
         )
         if entry is not None:

@@ -2,12 +2,22 @@
 
 Harvesters such as data.gov.uk read the catalogue; search engines read the schema.org record.
 Links are relative to the API root the caller passes in, so they are right behind any proxy.
+
+Both are public, so they describe each dataset as anyone may see it (``dataset_cards`` as an
+anonymous caller: a restricted dataset's figures count nothing) and say truthfully who may use
+it: ``dct:accessRights`` from the EU access-right vocabulary (``PUBLIC`` for open data,
+``RESTRICTED`` for data for signed-in users, ``NON_PUBLIC`` for data shared only under a data
+sharing agreement), and the standard's licence (the Open Government Licence) only for open
+data, which alone is released under it. Data that is not open has a ``dct:rights`` statement
+instead, and its distributions are access URLs (the API, which asks who is calling), not
+download URLs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from localdata.access.model import Level
 from localdata.store.catalogue import DatasetCard, dataset_cards
 from localdata.store.library import Library
 
@@ -25,6 +35,19 @@ MEDIA_TYPES = {
 }
 LICENCES = {
     "OGL-UK-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+}
+ACCESS_RIGHTS = "http://publications.europa.eu/resource/authority/access-right/"
+ACCESS: dict[Level, str] = {
+    "open": "PUBLIC",
+    "registered": "RESTRICTED",
+    "restricted": "NON_PUBLIC",
+}
+RIGHTS: dict[Level, str] = {
+    "registered": "Available to signed-in users and API key holders of this library; it is "
+    "not released under an open licence.",
+    "restricted": "Personal or sensitive data, shared only with organisations under a data "
+    "sharing agreement recorded in this library's register of agreements; it is not released "
+    "under an open licence.",
 }
 
 
@@ -49,7 +72,7 @@ def _dcat_dataset(card: DatasetCard, base: str) -> dict[str, Any]:
         "dct:identifier": standard.name,
         "dct:title": standard.title,
         "dct:description": standard.description.strip(),
-        "dct:license": {"@id": LICENCES.get(standard.licence, standard.licence)},
+        "dct:accessRights": {"@id": ACCESS_RIGHTS + ACCESS[card.level]},
         "dct:publisher": {"@type": "foaf:Agent", "foaf:name": standard.owner},
         "dct:conformsTo": {"@id": f"{base}/api/v1/standards/{standard.name}"},
         "dct:accrualPeriodicity": standard.frequency.value,
@@ -59,14 +82,26 @@ def _dcat_dataset(card: DatasetCard, base: str) -> dict[str, Any]:
                 "@type": "dcat:Distribution",
                 "dct:format": fmt,
                 "dcat:mediaType": media,
-                "dcat:downloadURL": {"@id": f"{link}/records.{fmt}"},
+                _distribution_url(card.level): {"@id": f"{link}/records.{fmt}"},
             }
             for fmt, media in MEDIA_TYPES.items()
         ],
     }
+    if card.level == "open":
+        found["dct:license"] = {"@id": LICENCES.get(standard.licence, standard.licence)}
+    else:
+        found["dct:rights"] = {
+            "@type": "dct:RightsStatement",
+            "dct:description": RIGHTS[card.level],
+        }
     if card.last_published:
         found["dct:modified"] = {"@value": card.last_published.isoformat(), "@type": "xsd:dateTime"}
     return found
+
+
+def _distribution_url(level: Level) -> str:
+    """Open data is downloaded as it is; other data through the API, which asks who calls."""
+    return "dcat:downloadURL" if level == "open" else "dcat:accessURL"
 
 
 def dataset_jsonld(library: Library, name: str, base: str = "") -> dict[str, Any]:
@@ -83,7 +118,6 @@ def dataset_jsonld(library: Library, name: str, base: str = "") -> dict[str, Any
         "name": standard.title,
         "description": standard.description.strip(),
         "url": link,
-        "license": LICENCES.get(standard.licence, standard.licence),
         "creator": {"@type": "Organization", "name": standard.owner},
         "variableMeasured": [f.title or f.name for f in standard.fields],
         "spatialCoverage": {"@type": "Place", "name": "England"},
@@ -96,6 +130,10 @@ def dataset_jsonld(library: Library, name: str, base: str = "") -> dict[str, Any
             for fmt, media in MEDIA_TYPES.items()
         ],
     }
+    if card.level == "open":
+        found["license"] = LICENCES.get(standard.licence, standard.licence)
+    else:
+        found["conditionsOfAccess"] = RIGHTS[card.level]
     if card.last_published:
         found["dateModified"] = card.last_published.isoformat()
     return found

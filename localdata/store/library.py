@@ -47,6 +47,7 @@ from localdata.store.query import (
     fetch_page,
     parse_query,
 )
+from localdata.store.readers import MetadataReaders, metadata_readers
 from localdata.store.sizes import DownloadSizes
 
 UTC = dt.UTC
@@ -481,8 +482,26 @@ class Library:
                 return found.delta_version
             return metadata.delta_version_as_of(conn, dataset, _moment(as_of))
 
-    def versions(self, dataset: str, organisation: str | None = None) -> list[metadata.Submission]:
-        """Every published version of a dataset (or of one organisation's data), newest first."""
+    def metadata_readers(self, dataset: str, principal: Principal = ANONYMOUS) -> MetadataReaders:
+        """Whose versions, files, counts and issues of the dataset the principal may see
+        (``localdata.store.readers``: those whose rows it may read)."""
+        return metadata_readers(self.access, self.standards.get(dataset), principal)
+
+    def versions(
+        self,
+        dataset: str,
+        organisation: str | None = None,
+        *,
+        principal: Principal = ANONYMOUS,
+    ) -> list[metadata.Submission]:
+        """Every published version of a dataset (or of one organisation's data), newest first,
+        that the principal may see (``metadata_readers``)."""
+        readers = self.metadata_readers(dataset, principal)
+        found = self._versions(dataset, organisation)
+        return found if readers.everyone else [v for v in found if readers.allows(v.organisation)]
+
+    def _versions(self, dataset: str, organisation: str | None = None) -> list[metadata.Submission]:
+        """Every published version, whoever may see it: only for this class's own work."""
         standard = self.standards.get(dataset)
         org = self.organisation(organisation) if organisation else None
         with self.database.transaction() as conn:
@@ -496,14 +515,17 @@ class Library:
     def dataset_submission(
         self, dataset: str, submission_id: int, principal: Principal = ANONYMOUS
     ) -> metadata.Submission:
-        """A submission, making sure it belongs to this dataset.
+        """A submission, making sure it belongs to this dataset and the principal may see it.
 
-        Its report quotes cell values; of a dataset that is not open, only the submitting
-        organisation's members (and administrators) see them (``_sees_values``).
+        Of a dataset that is not open, only those who may read the organisation's rows see its
+        submissions at all (``metadata_readers``). Its report quotes cell values; of a dataset
+        that is not open, only the submitting organisation's members (and administrators) see
+        them (``_sees_values``).
         """
         found = self.submission(submission_id)
         if found.dataset != self.standards.get(dataset).name:
             raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
+        self.metadata_readers(found.dataset, principal).require(found.organisation)
         if self._sees_values(found, principal):
             return found
         summary = [
@@ -520,9 +542,12 @@ class Library:
         after: int | None = None,
         principal: Principal = ANONYMOUS,
     ) -> list[dict[str, Any]]:
-        """The issues recorded for a submission, in pages, without cell values if not ours."""
+        """The issues recorded for a submission, in pages, without cell values if not ours;
+        refused to a principal who may not see the submission (``metadata_readers``)."""
         with self.database.transaction() as conn:
             found = metadata.submission(conn, submission_id)
+        self.metadata_readers(found.dataset, principal).require(found.organisation)
+        with self.database.transaction() as conn:
             issues = metadata.submission_issues(conn, submission_id, limit, after)
         if self._sees_values(found, principal):
             return issues
@@ -541,19 +566,23 @@ class Library:
         limit: int = 100,
         principal: Principal = ANONYMOUS,
         purpose: str | None = None,
+        dataset: str | None = None,
     ) -> Diff:
-        """What a published version added, changed and removed, against the one before it."""
+        """What a published version added, changed and removed, against the one before it
+        (a version of ``dataset``, when given)."""
         version = self.submission(submission_id)
+        if dataset is not None and version.dataset != self.standards.get(dataset).name:
+            raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
         if version.delta_version is None:
             raise UsageError(f"Version {submission_id} was not published, so it changed nothing.")
-        dataset = self.standards.get(version.dataset)
-        grant = self.access.grant(principal, dataset, purpose, self._publishers(dataset, None))
+        found = self.standards.get(version.dataset)
+        grant = self.access.grant(principal, found, purpose, self._publishers(found, None))
         if grant.restricted:
             self.access.require_readable(grant, {version.organisation})
         standard = grant.standard
         earlier = [
             v
-            for v in self.versions(version.dataset, version.organisation)
+            for v in self._versions(version.dataset, version.organisation)
             if v.delta_version is not None and v.delta_version < version.delta_version
         ]
         new = self._partition(grant, version.organisation, version.delta_version)

@@ -15,7 +15,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from localdata.access.model import ANONYMOUS, Principal
-from localdata.errors import VersionNotFound
+from localdata.errors import UnknownStandard, VersionNotFound
 from localdata.store import metadata
 from localdata.store.exports import json_records
 from localdata.store.lake import PARTITION
@@ -96,7 +96,7 @@ def find_record(
         )
     names = [n for n in names if n in found.columns]  # a restricted read may hide fields
     record = json_records(found, names)[0]
-    versions = library.versions(standard.name, org)
+    versions = library.versions(standard.name, org, principal=principal)
     source = next((v for v in versions if v.resource == resource), None)
     key = standard.key or standard.field_names[:1]
     earlier = _earlier_values(
@@ -151,20 +151,35 @@ def _earlier_values(
 
 
 def organisation_submissions(
-    library: Library, organisation: str, limit: int = 200
+    library: Library, organisation: str, limit: int = 200, *, principal: Principal = ANONYMOUS
 ) -> list[metadata.Submission]:
     """Every file an organisation submitted, for any dataset, whatever became of it, newest first.
 
     Its data quality over time: each submission's counts of issues by severity, rejected files
-    included (the published versions alone never show an error).
+    included (the published versions alone never show an error). Files of datasets whose
+    metadata of this organisation the principal may not see (``Library.metadata_readers``)
+    are left out.
     """
     org = library.organisation(organisation)
+    hidden = [
+        dataset
+        for dataset, level in library.access.levels().items()
+        if level != "open" and not _sees(library, dataset, org, principal)
+    ]
     table = metadata.submissions
     query = (
         sa.select(table)
-        .where(table.c.organisation == org)
+        .where(table.c.organisation == org, table.c.dataset.not_in(hidden))
         .order_by(table.c.submitted_at.desc(), table.c.id.desc())
         .limit(limit)
     )
     with library.database.transaction() as conn:
         return [metadata.Submission.from_row(row) for row in conn.execute(query)]
+
+
+def _sees(library: Library, dataset: str, organisation: str, principal: Principal) -> bool:
+    """True when the principal may see the organisation's files of this dataset."""
+    try:
+        return library.metadata_readers(dataset, principal).allows(organisation)
+    except UnknownStandard:  # a level kept for a standard no longer known: show nothing
+        return False

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from localdata.access import accounts, keys
+from localdata.access.model import SYSTEM
 from localdata.app import create_app
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -175,7 +176,7 @@ def test_api_keys_are_made_listed_and_revoked_by_a_signed_in_user(library: Libra
 
 def test_api_one_record_passes_the_gate(client: TestClient, library: Library) -> None:
     agree(library, terms())
-    resource = library.versions("spend", LAN)[0].resource
+    resource = library.versions("spend", LAN, principal=SYSTEM)[0].resource
     url = f"/api/v1/datasets/spend/records/{LAN}/{resource}/2"
     assert client.get(url).status_code == 401
     hyndburn = bearer(user_key(library, HYN, "viewer", ["read"]))

@@ -161,7 +161,7 @@ def test_gate_covers_exports_and_diffs(library: Library) -> None:
     assert "SUPPLIER" not in csv and LAN in csv and PEN not in csv
     frame = pl.read_csv(csv.encode())
     assert "supplier-name" not in frame.columns
-    version = library.versions("spend", LAN)[0].id
+    version = library.versions("spend", LAN, principal=SYSTEM)[0].id
     with pytest.raises(NoAgreement):
         library.diff(version, principal=member(PEN))
     diff = library.diff(version, principal=member(HYN))
@@ -189,17 +189,24 @@ def test_gate_withholds_the_cell_values_quoted_in_issues_of_restricted_data(
     library: Library,
 ) -> None:
     # Issue 6: a submission's issues quote its cells, so they follow the dataset's level.
-    bad = spend_file(PEN).replace(b"02/03/2024", b"31/02/2024")
-    done = library.publish(bad, "spend", PEN, filename="bad.csv")
+    # Issue 15: a receiver under an agreement sees the submission, without its cell values;
+    # an organisation with no agreement does not see it at all.
+    agree(library, terms())
+    bad = spend_file(LAN).replace(b"02/03/2024", b"31/02/2024")
+    done = library.publish(bad, "spend", LAN, filename="bad.csv")
     version = done.submission.id
-    outsider = library.submission_issues(version, principal=member(LAN))
-    assert outsider and all(issue["value"] is None for issue in outsider)
-    assert "withheld" in outsider[0]["message"]
-    summary = library.dataset_submission("spend", version, member(LAN)).report["summary"]
+    receiver = library.submission_issues(version, principal=member(BUN))
+    assert receiver and all(issue["value"] is None for issue in receiver)
+    assert "withheld" in receiver[0]["message"]
+    summary = library.dataset_submission("spend", version, member(BUN)).report["summary"]
     assert all("31/02/2024" not in entry["message"] for entry in summary)
-    own = library.submission_issues(version, principal=member(PEN))
+    with pytest.raises(NoAgreement):
+        library.submission_issues(version, principal=member(PEN))
+    with pytest.raises(NoAgreement):
+        library.dataset_submission("spend", version, member(PEN))
+    own = library.submission_issues(version, principal=member(LAN))
     assert "31/02/2024" in {issue["value"] for issue in own}
-    own_summary = library.dataset_submission("spend", version, member(PEN)).report["summary"]
+    own_summary = library.dataset_submission("spend", version, member(LAN)).report["summary"]
     assert any("31/02/2024" in entry["message"] for entry in own_summary)
 
 

@@ -119,6 +119,23 @@ def dripping(every: float) -> Route:
     return route
 
 
+def dripping_headers(every: float, headers: int = 400) -> Route:
+    """Headers sent one byte at a time (``headers`` bytes of them), each a little sooner than
+    a read would time out: a server that never finishes saying what it is sending."""
+
+    def route(request: BaseHTTPRequestHandler) -> None:
+        head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * headers + b"\r\n\r\n"
+        try:
+            for byte in head:
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+                time.sleep(every)
+        except OSError:
+            return
+
+    return route
+
+
 def endless(request: BaseHTTPRequestHandler) -> None:
     """A body that never ends (chunked, no length)."""
     request.send_response(200)

@@ -7,10 +7,18 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
+from localdata.app import create_app
 from localdata.collect import collector
 from localdata.collect.fetch import Fetcher
-from localdata.collect.sources import Attempt, add_source, attempt_log, record_result
+from localdata.collect.sources import (
+    Attempt,
+    add_source,
+    attempt_log,
+    record_attempt,
+    record_result,
+)
 from localdata.collect.status import sources_with_status
 from localdata.collect.tables import sources
 from localdata.errors import UsageError
@@ -23,6 +31,7 @@ from tests.collect.server import (
     MARCH,
     SourceServer,
     dripping,
+    dripping_headers,
     endless,
     failing_then,
     file,
@@ -170,6 +179,23 @@ def test_collect_stops_a_server_that_drips_its_file_at_the_total_timeout(
     assert time.monotonic() - started < 5
 
 
+def test_collect_stops_a_server_that_drips_its_headers_at_the_total_timeout(
+    library: Library, server: SourceServer
+) -> None:
+    # Issue 15: the total deadline covers the headers too, and the retries.
+    settings = collect_settings(
+        library.settings, collect_timeout=0.5, collect_total_timeout=1.0, collect_retries=1
+    )
+    fetcher = Fetcher(settings)
+    started = time.monotonic()
+    attempt = collect(library, fetcher, server.serve("/spend.csv", dripping_headers(0.05)))
+    fetcher.close()
+    elapsed = time.monotonic() - started
+    assert summary(attempt) == ("failed", None, None)
+    assert attempt.error and "took longer than 1 seconds" in attempt.error
+    assert elapsed < 2.5, f"the fetch took {elapsed:.1f} s against a 1 s limit"
+
+
 def test_collect_stops_an_endless_file_at_the_size_limit(
     library: Library, server: SourceServer
 ) -> None:
@@ -245,6 +271,29 @@ def test_collect_refuses_private_addresses_unless_allowed(
         assert attempt.error and "private, loopback or link-local" in attempt.error
     fetcher.close()
     assert server.hits["/spend.csv"] == 0
+    # Issue 15: what localhost resolves to is not for whoever reads the log.
+    assert "127.0.0.1" not in (attempt.error or "") and "::1" not in (attempt.error or "")
+
+
+def test_collection_log_withholds_addresses_recorded_before(library: Library) -> None:
+    # Issue 15: refusals recorded before they stopped naming the address are shown without it.
+    source = add_source(library, "spend", HYNDBURN, "https://db.internal.example/spend.csv")
+    error = "db.internal.example is at 10.20.30.40, a private, loopback or link-local address."
+    with library.database.transaction() as conn:
+        record_attempt(
+            conn,
+            source_id=source.id,
+            started_at=dt.datetime.now(dt.UTC),
+            elapsed_ms=1,
+            outcome="failed",
+            url=source.url,
+            error=error,
+        )
+    client = TestClient(create_app(library.settings, library))
+    log = client.get(f"/api/v1/sources/{source.id}/log").json()
+    listed = client.get("/api/v1/sources").json()
+    assert "10.20.30.40" not in str(log) and "10.20.30.40" not in str(listed)
+    assert "db.internal.example is at a private" in log["attempts"][0]["error"]
 
 
 def test_collect_refuses_a_redirect_to_a_private_address(

@@ -81,7 +81,7 @@ def test_background_worker_collects_a_new_source_and_stops_cleanly(
     finally:
         background.stop()
     assert len(library.versions("spend")) == 1
-    assert not background.thread.is_alive()
+    assert not any(thread.is_alive() for thread in background.threads)
 
 
 def test_a_file_that_cannot_be_published_makes_the_source_failing(

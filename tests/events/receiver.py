@@ -115,3 +115,62 @@ def running_receiver(receiver: Receiver | None = None) -> Iterator[Receiver]:
         http.shutdown()
         http.server_close()
         thread.join()
+
+
+@dataclass
+class Dripper:
+    """A receiver that answers every request a byte at a time, never finishing its headers in
+    the time a delivery has (issue 15); ``requests`` counts what it was sent."""
+
+    port: int = 0
+    every: float = 0.05
+    requests: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        """Where to send events."""
+        return f"http://127.0.0.1:{self.port}/hook"
+
+
+def _dripping_handler(dripper: Dripper) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _drip(self) -> None:
+            with dripper.lock:
+                dripper.requests += 1
+            head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"x" * 400 + b"\r\n\r\n"
+            try:
+                for byte in head:  # at most 400 * every seconds: the test's server stops itself
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(dripper.every)
+            except OSError:
+                return
+
+        def do_OPTIONS(self) -> None:
+            self._drip()
+
+        def do_POST(self) -> None:
+            self._drip()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def running_dripper() -> Iterator[Dripper]:
+    """Serve a dripping receiver on a free port of 127.0.0.1 until the block ends."""
+    dripper = Dripper()
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _dripping_handler(dripper))
+    http.daemon_threads = True
+    dripper.port = int(http.server_address[1])
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield dripper
+    finally:
+        http.shutdown()
+        http.server_close()
+        thread.join()

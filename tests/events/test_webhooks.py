@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from localdata.app import create_app
+from localdata.collect.work import BackgroundWorker
 from localdata.events import webhooks
 from localdata.events.signing import BadSignature, verify
-from localdata.events.tables import subscriptions
+from localdata.events.tables import deliveries, subscriptions
 from localdata.settings import Settings
 from localdata.store.library import Library
 from tests.access.sharing import BUN, LAN, PEN, agree, restricted_library, spend_file, terms
@@ -29,12 +30,28 @@ from tests.events.conftest import (
     wait_until,
     worker,
 )
-from tests.events.receiver import Receiver, free_port, running_receiver
+from tests.events.receiver import Receiver, free_port, running_dripper, running_receiver
 
 
 def states(library: Library, principal: object, subscription_id: str) -> list[str]:
     log = webhooks.delivery_log(library, principal, subscription_id)  # type: ignore[arg-type]
     return [d["state"] for d in reversed(log)]
+
+
+def stored_states(library: Library, subscription_id: str) -> list[str]:
+    """The deliveries' states as stored, oldest first, whoever may see them."""
+    query = (
+        sa.select(deliveries.c.state)
+        .where(deliveries.c.subscription_id == subscription_id)
+        .order_by(deliveries.c.id)
+    )
+    with library.database.engine.connect() as conn:
+        return [str(state) for state in conn.execute(query).scalars()]
+
+
+def tried(library: Library, principal: object, subscription_id: str) -> bool:
+    log = webhooks.delivery_log(library, principal, subscription_id)  # type: ignore[arg-type]
+    return bool(log and log[0]["log"])
 
 
 def test_webhook_delivery_is_validated_signed_and_verifiable(
@@ -181,6 +198,53 @@ def test_private_addresses_are_refused_unless_allowed(
         library.close()
 
 
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_webhook_timeout(
+    settings: Settings,
+) -> None:
+    # Issue 15: one try has the webhook timeout in all, not per read.
+    library = Library(event_settings(settings, webhook_timeout=1.0))
+    try:
+        _, principal = make_key(library)
+        with running_dripper() as dripper:
+            made, _ = webhooks.create_subscription(library, principal, url=dripper.url)
+            with worker(library):
+                publish(library, MARCH)
+                wait_until(lambda: tried(library, principal, made.id), seconds=15)
+        [delivery] = webhooks.delivery_log(library, principal, made.id)
+        [attempt] = delivery["log"][:1]
+        assert "did not answer within 1 seconds" in delivery["last_error"]
+        assert attempt["elapsed_ms"] < 2000, attempt
+    finally:
+        library.close()
+
+
+def test_a_dripping_receiver_does_not_delay_another_subscribers_delivery(
+    settings: Settings, receiver: Receiver
+) -> None:
+    # Issue 15: deliveries run on workers of their own, several at once, as `serve` runs them.
+    library = Library(event_settings(settings, webhook_timeout=5.0))
+    try:
+        _, principal = make_key(library)
+        with running_dripper() as dripper:
+            slow, _ = webhooks.create_subscription(library, principal, url=dripper.url)
+            webhooks.create_subscription(library, principal, url=receiver.url)  # after: queued 2nd
+            pool = BackgroundWorker(library).start()
+            try:
+                started = time.monotonic()
+                publish(library, MARCH)
+                [post] = receiver.wait_for(1, seconds=20)
+                wait_until(lambda: tried(library, principal, slow.id), seconds=15)
+            finally:
+                pool.stop()
+        assert dripper.requests >= 1
+        assert post.at - started < 2.5, f"delivered {post.at - started:.1f} s after publishing"
+        [dripped] = webhooks.delivery_log(library, principal, slow.id)
+        assert "did not answer within 5 seconds" in dripped["last_error"]
+        assert dripped["log"][0]["elapsed_ms"] < 6500
+    finally:
+        library.close()
+
+
 def test_restricted_events_reach_a_subscriber_only_under_an_active_agreement(
     settings: Settings, receiver: Receiver
 ) -> None:
@@ -197,13 +261,16 @@ def test_restricted_events_reach_a_subscriber_only_under_an_active_agreement(
         )
         with worker(library):
             library.publish(spend_file(LAN, rows=2), "spend", LAN, filename="a.csv")
-            wait_until(lambda: states(library, bun, to_bun.id) == ["withheld"])
-            wait_until(lambda: states(library, pen, to_pen.id) == ["withheld"])
+            wait_until(lambda: stored_states(library, to_bun.id) == ["withheld"])
+            wait_until(lambda: stored_states(library, to_pen.id) == ["withheld"])
+            assert states(library, bun, to_bun.id) == []  # issue 15: not even that it happened
             agree(library, terms())
             library.publish(spend_file(LAN, rows=3), "spend", LAN, filename="b.csv")
             receiver.wait_for(1)
-            wait_until(lambda: states(library, pen, to_pen.id) == ["withheld", "withheld"])
+            wait_until(lambda: stored_states(library, to_pen.id) == ["withheld", "withheld"])
+        # Under the agreement Burnley may see both events now; Pendle sees none in its log.
         assert states(library, bun, to_bun.id) == ["withheld", "delivered"]
+        assert webhooks.delivery_log(library, pen, to_pen.id) == []
         [post] = receiver.posts
         assert json.loads(post.body)["organisation"] == LAN
     finally:

@@ -132,7 +132,7 @@ def test_web_checks_a_real_council_file(
     page.goto("/check")
     page.get_by_label("Standard").select_option("brownfield-land")
     page.get_by_label("Organisation").fill("North Kesteven")
-    page.get_by_label("File").set_input_files(str(path))
+    page.get_by_label("File", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()
 
     assert page.locator("h1").inner_text() == "Check results for north-kesteven.csv"
@@ -241,7 +241,7 @@ def test_web_upload_over_the_limit_gets_the_file_too_large_page(page: Any, tmp_p
     page.goto("/check")
     page.get_by_label("Standard").select_option("spend")
     page.get_by_label("Organisation").fill("Hyndburn")
-    page.get_by_label("File").set_input_files(str(big))
+    page.get_by_label("File", exact=True).set_input_files(str(big))
     with page.expect_response(lambda r: r.url.endswith("/check")) as answer:
         page.get_by_role("button", name="Check the file").click()
     assert answer.value.status == 413
@@ -348,3 +348,20 @@ def test_web_audit_shows_who_read_a_record(browser: Any, base_url: str) -> None:
     screenshot(officer, "audit-record")
     assert axe_violations(officer) == []
     officer.context.close()
+
+
+def test_api_docs_render_in_a_browser_from_our_own_assets_alone(page: Any, base_url: str) -> None:
+    # Issue 15: pinned Swagger UI from /assets/, under a CSP, with nothing from another site.
+    outside: list[str] = []
+    problems: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((base_url, "data:")) else outside.append(r.url),
+    )
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Local Data Library" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock-tag")
+    screenshot(page, "api-docs")
+    assert outside == [] and problems == []

@@ -45,6 +45,7 @@ def search(
         organisation_filter(organisation) if organisation else None,
         region or None,
         organisation_type or None,
+        principal=request_principal(request),
     )
     pages = max(1, math.ceil(found["count"] / PER_PAGE))
     shown = found["datasets"][(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -80,7 +81,7 @@ def dataset(request: Request, name: str, library: LibraryDep) -> HTMLResponse:
     why, naming the agreement that is missing.
     """
     principal = request_principal(request)
-    info = describe_dataset(library, name)
+    info = describe_dataset(library, name, principal)
     standard = library.standards.get(name)
     level = library.access.level(standard.name)
     preview, refusal = None, None
@@ -91,7 +92,7 @@ def dataset(request: Request, name: str, library: LibraryDep) -> HTMLResponse:
             preview = library.page(name, [("_size", str(PREVIEW_ROWS))], principal=principal)
         except (NotSignedIn, Forbidden) as error:
             refusal = error.message
-    versions = library.versions(name)
+    versions = library.versions(name, principal=principal)
     return render(
         request,
         "dataset.html",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from localdata.api.deps import LibraryDep
+from localdata.api.deps import LibraryDep, request_principal
 from localdata.collect.status import sources_with_status
 from localdata.registers import COUNCIL_TYPES
 from localdata.store.catalogue import describe_organisation, list_organisations, organisation_dict
@@ -58,8 +58,9 @@ def organisations(
 @router.get("/organisations/{organisation}", response_class=HTMLResponse)
 def organisation(request: Request, organisation: str, library: LibraryDep) -> HTMLResponse:
     """An organisation: its status for each standard, its data quality, and its sources."""
-    info = describe_organisation(library, organisation)
-    submissions = organisation_submissions(library, info["id"])
+    principal = request_principal(request)
+    info = describe_organisation(library, organisation, principal)
+    submissions = organisation_submissions(library, info["id"], principal=principal)
     return render(
         request,
         "organisation.html",
