@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 import polars as pl
 import sqlalchemy as sa
@@ -31,6 +32,26 @@ from localdata.standards.model import Standard
 from localdata.store.database import Database
 
 AUDITED_IDS = 100_000  # record identifiers kept per audited read; the count is always exact
+
+
+class Quoting(Protocol):
+    """A submission whose report quotes cell values: what the audit entry names."""
+
+    @property
+    def id(self) -> int:
+        """The submission's number."""
+
+    @property
+    def dataset(self) -> str:
+        """Its dataset."""
+
+    @property
+    def organisation(self) -> str:
+        """The organisation that submitted it."""
+
+    @property
+    def resource(self) -> str:
+        """The file's SHA-256, as records name it."""
 
 
 class Access:
@@ -224,6 +245,23 @@ class Access:
             | ({"agreements": [a.id for a in used]} if len(used) > 1 else {})
             | ({"records_truncated": True} if count > AUDITED_IDS else {}),
         }
+
+    def record_quoted(
+        self, principal: Principal, submission: Quoting, what: str, rows: Sequence[int]
+    ) -> None:
+        """Audit the cell values a submission's report or issues quote, shown to a member of
+        the submitting organisation: a read of its own restricted data."""
+        organisation = submission.organisation
+        records = {f"{organisation}/{submission.resource}": sorted(set(rows))} if rows else {}
+        entry: audit.EntryFields = {
+            "actor": principal.actor,
+            "organisation": organisation,
+            "dataset": submission.dataset,
+            "rows": len(set(rows)),
+            "records": records,
+            "details": {"basis": "own-organisation", "of": what, "submission": submission.id},
+        }
+        self.log.append_alone(self.database, "read", [entry])
 
     # --- the log --------------------------------------------------------------------------
 

@@ -22,6 +22,10 @@ removes it; both are written to the audit log in the same transaction.
 12 hex digits), which is also how a presented key is found; ``secret_hash`` is the Argon2 hash
 of the whole key, which is shown once and never stored. A key belongs to a user or to an
 organisation, has ``scopes`` (``read``, ``publish``, ``admin``), may expire and may be revoked.
+A key a library administrator asked for on someone else's behalf lists in ``approvals_needed``
+the organisations whose information governance officer must approve it, and ``approvals``
+records each approval (``{organisation: {"by": actor, "at": time}}``); it opens nothing until
+every one is in (Alembic revision ``0008``).
 
 ``dataset_access``: the access level of a dataset (``open``, ``registered`` or
 ``restricted``); a dataset with no row here is open.
@@ -103,6 +107,8 @@ api_keys = sa.Table(
     sa.Column("created_by", sa.Text),
     sa.Column("expires_at", UtcDateTime),
     sa.Column("revoked_at", UtcDateTime),
+    sa.Column("approvals_needed", sa.JSON),
+    sa.Column("approvals", sa.JSON),
     sa.CheckConstraint("user_id IS NOT NULL OR organisation IS NOT NULL", name="owner"),
 )
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from localdata.access import accounts, audit, keys
 from localdata.access.ratelimit import RateLimiter
 from localdata.access.tables import api_keys
+from localdata.cli.access import OPERATOR
 from localdata.errors import NotSignedIn, RateLimited, UsageError
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -91,7 +92,7 @@ def test_keys_revocation_takes_effect_at_once(library: Library) -> None:
     other = Library(library.settings)  # another process, with its own memory
     other.access.key_principal(secret)
     with library.access.transaction() as conn:
-        keys.revoke_key(conn, library.access.log, library.access.keys, made.id, actor="cli")
+        keys.revoke_key(conn, library.access.log, library.access.keys, made.id, by=OPERATOR)
     for lib in (library, other):
         with pytest.raises(NotSignedIn, match="revoked"):
             lib.access.key_principal(secret)
@@ -127,7 +128,7 @@ def test_keys_user_and_role_changes_are_audited(library: Library) -> None:
     made, _ = make_key(library, user_id=user_id)
     with library.access.transaction() as conn:
         accounts.revoke_role(conn, library.access.log, user_id, HYN, "publisher", actor="cli")
-        keys.revoke_key(conn, library.access.log, None, made.id, actor="cli")
+        keys.revoke_key(conn, library.access.log, None, made.id, by=OPERATOR)
         actions = [e["action"] for e in reversed(audit.entries(conn))]
     assert actions == [
         "user-created",
@@ -164,3 +165,4 @@ def test_keys_of_a_disabled_user_stop_at_once(library: Library) -> None:
         accounts.disable_user(conn, library.access.log, user_id, actor="cli")
     with pytest.raises(NotSignedIn, match="switched off"):
         library.access.key_principal(secret)
+
