@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests a minute allowed to each API key."
     )
+    api_key_failures_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Wrong secrets a minute allowed for one API key id, from any client; "
+        "more are refused before any hashing.",
+    )
     anonymous_rate_limit_per_minute: int = Field(
         120, ge=1, description="Requests a minute allowed to each anonymous client address."
     )

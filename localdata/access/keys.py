@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -293,6 +293,21 @@ def list_keys(
     return [ApiKey.from_row(row) for row in conn.execute(query)]
 
 
+def key_id_of(presented: str) -> str:
+    """The visible id of a presented key: the part before the dot (cut to a sane length)."""
+    return presented.split(".", 1)[0][:64]
+
+
+class KeyGuard(Protocol):
+    """What a key check asks before Argon2 work, and tells after a wrong secret."""
+
+    def before_hashing(self, key_id: str) -> None:
+        """Raise (such as ``RateLimited``) to refuse the check before any hashing."""
+
+    def failed(self, key_id: str) -> None:
+        """A wrong secret was presented for this key id."""
+
+
 class KeyChecker:
     """Checks presented keys, remembering good ones briefly so Argon2 runs once a minute."""
 
@@ -302,13 +317,19 @@ class KeyChecker:
         self._good: OrderedDict[bytes, tuple[str, str, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def principal(self, conn: Connection, presented: str) -> Principal:
-        """The principal a presented key stands for; ``NotSignedIn`` if it is not a good key."""
-        key_id = presented.split(".", 1)[0]
+    def principal(
+        self, conn: Connection, presented: str, guard: KeyGuard | None = None
+    ) -> Principal:
+        """The principal a presented key stands for; ``NotSignedIn`` if it is not a good key.
+
+        ``guard`` is asked before any Argon2 work (it raises to refuse, such as a rate limit)
+        and told of each wrong secret, so that guessing costs the guesser, not the server.
+        """
+        key_id = key_id_of(presented)
         rows = conn.execute(_KEY_WITH_ROLES, {"key_id": key_id}).all()
         if rows and rows[0].approvals_needed and ApiKey.from_row(rows[0]).waiting_for:
             raise NotSignedIn(f"The API key {key_id} is waiting for approval.")
-        if not rows or not self._matches(presented, key_id, rows[0].secret_hash):
+        if not rows or not self._matches(presented, key_id, rows[0].secret_hash, guard):
             raise NotSignedIn("This API key is not known. Check it, or make a new one.")
         key = ApiKey.from_row(rows[0])
         if not key.active(datetime.now(UTC)):
@@ -318,15 +339,21 @@ class KeyChecker:
             raise NotSignedIn(f"The API key {key.id} belongs to a user who is switched off.")
         return found
 
-    def _matches(self, presented: str, key_id: str, secret_hash: str) -> bool:
+    def _matches(
+        self, presented: str, key_id: str, secret_hash: str, guard: KeyGuard | None
+    ) -> bool:
         digest = hashlib.sha256(presented.encode()).digest()
         with self._lock:
             cached = self._good.get(digest)
             if cached and cached[:2] == (key_id, secret_hash) and cached[2] > time.monotonic():
                 return True
+        if guard is not None:
+            guard.before_hashing(key_id)
         try:
             HASHER.verify(secret_hash, presented)
         except (VerificationError, InvalidHashError):
+            if guard is not None:
+                guard.failed(key_id)
             return False
         with self._lock:
             self._good[digest] = (key_id, secret_hash, time.monotonic() + self.seconds)

@@ -11,6 +11,11 @@ an identity provider's subject. ``email`` and ``name`` as they gave them; ``disa
 sign-in and every key of theirs; ``sessions_revoked_at`` ends every session signed in before
 it (set by the provider's back-channel logout).
 
+``sessions``: signed-in browsers' sessions (``localdata.access.sessions``): ``id`` is the
+SHA-256 of the random token the session cookie carries (never the token), with the user, when
+it started, when it expires and when it ended (signed out, or ended by the provider's
+back-channel logout). Created by the Alembic revision ``0008``.
+
 ``identities``: the identity provider subjects that map to a user (``issuer``, ``subject``).
 GOV.UK One Login gives a pairwise ``sub`` per service, so this table is the only place it lives.
 
@@ -72,6 +77,17 @@ users = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("disabled_at", UtcDateTime),
     sa.Column("sessions_revoked_at", UtcDateTime),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey(users.c.id), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime),
+    sa.Index(None, "user_id"),
 )
 
 identities = sa.Table(

@@ -1,4 +1,4 @@
-"""Keys that wait for an organisation's approval.
+"""Keys that wait for an organisation's approval, and sessions kept on the server.
 
 Revision ID: 0008
 Revises: 0006
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from localdata.store.metadata import UtcDateTime
 
 revision = "0008"
 down_revision = "0006"
@@ -21,9 +23,22 @@ def upgrade() -> None:
     with op.batch_alter_table("api_keys", recreate="never") as batch:
         batch.add_column(sa.Column("approvals_needed", sa.JSON))
         batch.add_column(sa.Column("approvals", sa.JSON))
+    op.create_table(
+        "sessions",
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("user_id", sa.String(32), nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("expires_at", UtcDateTime, nullable=False),
+        sa.Column("ended_at", UtcDateTime),
+        sa.PrimaryKeyConstraint("id", name="pk_sessions"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_sessions_user_id_users"),
+    )
+    op.create_index("ix_sessions_user_id", "sessions", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sessions_user_id", table_name="sessions")
+    op.drop_table("sessions")
     with op.batch_alter_table("api_keys", recreate="never") as batch:
         batch.drop_column("approvals")
         batch.drop_column("approvals_needed")
