@@ -10,6 +10,9 @@ started, expires and ended. Every request looks the token up, so:
 - a session lasts ``LOCALDATA_SESSION_MAX_AGE`` seconds on the server, whatever the cookie says.
 
 Rows that expired more than a day ago are deleted when a new session starts.
+
+The ``jti`` of each back-channel logout token accepted is kept in ``oidc_logout_tokens`` until
+the token is too old to be accepted again, so a replayed token is refused.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from localdata.access.audit import AuditLog
-from localdata.access.tables import sessions, users
+from localdata.access.tables import oidc_logout_tokens, sessions, users
 
 KEEP_EXPIRED = timedelta(days=1)
 
@@ -85,3 +89,21 @@ def sign_out(conn: Connection, log: AuditLog, token: str) -> str | None:
     log.append(conn, "sign-out", actor=f"user:{user_id}", details={"sessions_ended": ended})
     return str(user_id)
 
+
+def accept_logout_token(conn: Connection, issuer: str, jti: str, until: datetime) -> bool:
+    """Record a back-channel logout token's ``jti`` until it could no longer be accepted
+    anyway; False when it was recorded already (a replay)."""
+    now = datetime.now(UTC)
+    conn.execute(sa.delete(oidc_logout_tokens).where(oidc_logout_tokens.c.expires_at < now))
+    seen = sa.select(oidc_logout_tokens.c.jti).where(
+        oidc_logout_tokens.c.issuer == issuer, oidc_logout_tokens.c.jti == jti
+    )
+    if conn.execute(seen).first() is not None:
+        return False
+    try:
+        with conn.begin_nested():  # two deliveries of one token at once: one of them wins
+            values = {"issuer": issuer, "jti": jti, "expires_at": until}
+            conn.execute(sa.insert(oidc_logout_tokens).values(values))
+    except IntegrityError:
+        return False
+    return True

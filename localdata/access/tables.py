@@ -16,6 +16,9 @@ SHA-256 of the random token the session cookie carries (never the token), with t
 it started, when it expires and when it ended (signed out, or ended by the provider's
 back-channel logout). Created by the Alembic revision ``0008``.
 
+``oidc_logout_tokens``: the ``jti`` of every back-channel logout token accepted from an
+identity provider, until it could no longer be accepted anyway, so a replayed token is refused.
+
 ``identities``: the identity provider subjects that map to a user (``issuer``, ``subject``).
 GOV.UK One Login gives a pairwise ``sub`` per service, so this table is the only place it lives.
 
@@ -88,6 +91,14 @@ sessions = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("ended_at", UtcDateTime),
     sa.Index(None, "user_id"),
+)
+
+oidc_logout_tokens = sa.Table(
+    "oidc_logout_tokens",
+    metadata,
+    sa.Column("issuer", sa.String(512), primary_key=True),
+    sa.Column("jti", sa.String(255), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
 )
 
 identities = sa.Table(

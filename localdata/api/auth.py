@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
@@ -32,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from localdata.access import accounts, sessions
-from localdata.access.oidc import OidcClient, SignInFailed
+from localdata.access.oidc import LEEWAY, LOGOUT_TOKEN_MAX_AGE, OidcClient, SignInFailed
 from localdata.api.deps import SESSION_ID
 from localdata.errors import Forbidden, UsageError
 from localdata.settings import Settings
@@ -167,10 +168,13 @@ async def backchannel_logout(
     client = _oidc(request)
     if not logout_token:
         raise SignInFailed("Send the logout token as logout_token.")
-    subject = await run_in_threadpool(client.logout_subject, logout_token)
+    token = await run_in_threadpool(client.logout_token, logout_token)
     library = _library(request)
+    until = datetime.fromtimestamp(token.issued_at + LOGOUT_TOKEN_MAX_AGE + 2 * LEEWAY, UTC)
     with library.access.transaction() as conn:
-        accounts.end_sessions(conn, library.access.log, client.issuer, subject)
+        if not sessions.accept_logout_token(conn, client.issuer, token.jti, until):
+            raise SignInFailed("This logout token was used already.")
+        accounts.end_sessions(conn, library.access.log, client.issuer, token.subject)
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 

@@ -1,4 +1,5 @@
-"""Keys that wait for an organisation's approval, and sessions kept on the server.
+"""Keys that wait for an organisation's approval, sessions kept on the server, and the
+back-channel logout tokens already accepted.
 
 Revision ID: 0008
 Revises: 0006
@@ -34,9 +35,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_sessions_user_id_users"),
     )
     op.create_index("ix_sessions_user_id", "sessions", ["user_id"])
+    op.create_table(
+        "oidc_logout_tokens",
+        sa.Column("issuer", sa.String(512), nullable=False),
+        sa.Column("jti", sa.String(255), nullable=False),
+        sa.Column("expires_at", UtcDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("issuer", "jti", name="pk_oidc_logout_tokens"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("oidc_logout_tokens")
     op.drop_index("ix_sessions_user_id", table_name="sessions")
     op.drop_table("sessions")
     with op.batch_alter_table("api_keys", recreate="never") as batch:
