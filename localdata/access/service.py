@@ -60,7 +60,9 @@ class Access:
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
-        self.log = AuditLog(load_signer(settings), settings.audit_checkpoint_every)
+        self.log = AuditLog(
+            load_signer(settings), settings.audit_checkpoint_every, settings.events_source
+        )
         self.keys = KeyChecker(settings.api_key_cache_seconds)
         self.limiter = RateLimiter()
 
@@ -276,10 +278,11 @@ class Access:
 
     # --- the log --------------------------------------------------------------------------
 
-    def verify(self) -> audit.Verification:
-        """Check the whole audit log (see ``audit.verify``)."""
+    def verify(self, witnessed: Sequence[audit.SignedHead] = ()) -> audit.Verification:
+        """Check the whole audit log, against its own checkpoints, the interval between
+        them, and signed tree heads kept elsewhere (see ``audit.verify``)."""
         with self.database.engine.connect() as conn:
-            return audit.verify(conn, self.log.signer)
+            return audit.verify(conn, self.log.signer, every=self.log.every, witnessed=witnessed)
 
 
 class _LimitedGuesses:

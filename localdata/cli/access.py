@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,11 +20,13 @@ import typer
 
 from localdata.access import accounts, agreements, audit, keys
 from localdata.access.grants import grants_sql
-from localdata.access.model import SYSTEM, Principal
+from localdata.access.model import ANONYMOUS, SYSTEM, Principal
 from localdata.access.signing import Signer, write_key
 from localdata.cli.library import open_library
 from localdata.cli.output import EXIT_MUST_FIX, console
 from localdata.errors import UsageError
+from localdata.events.feed import feed_query, read_feed
+from localdata.store.library import Library
 
 OPERATOR = Principal("system", "cli", None, SYSTEM.roles, SYSTEM.scopes)
 
@@ -360,22 +363,36 @@ def audit_verify(
     entry: int | None = typer.Option(
         None, "--entry", min=0, help="Also print and check the proof that this entry is included."
     ),
+    against: list[Path] = typer.Option(
+        [],
+        "--against",
+        help="Also check the log against the signed tree heads kept in this file, as a witness "
+        "or a feed reader keeps them (JSON or JSON Lines); repeatable.",
+    ),
 ) -> None:
-    """Recompute the audit log's Merkle tree and check every signed checkpoint.
+    """Recompute the audit log's Merkle tree and check every signed tree head against it.
 
-    Exits 0 when the log is intact and 1 when anything was changed, deleted or moved.
+    The heads are the log's own checkpoints, every checkpoint published in the events feed,
+    and those in each --against file: each must match the entries, be signed by the library's
+    key, and be consistent with the next (RFC 9162 consistency proofs). Exits 0 when the log is
+    intact and 1 when anything was changed, deleted or moved, or more entries than the
+    checkpoint interval are unsigned.
 
-    Example: localdata audit verify --entry 42
+    Example: localdata audit verify --against witness-heads.jsonl --entry 42
     """
+    witnessed = [head for file in against for head in _heads_in(file)]
     with open_library() as library:
-        result = library.access.verify()
+        published = _published_heads(library)
+        result = library.access.verify([*published, *witnessed])
         proof = None
         if entry is not None:
             with library.access.transaction() as conn:
                 proof = audit.inclusion(conn, entry, library.access.log.signer)
     _print(
         f"{result.entries:,} entries, {result.checkpoints:,} signed checkpoints; "
-        f"{result.unsigned:,} entries after the newest checkpoint are not yet signed."
+        f"{result.unsigned:,} entries after the newest checkpoint are not yet signed. Checked "
+        f"against {len(published):,} signed tree heads in the events feed and "
+        f"{len(witnessed):,} kept elsewhere."
     )
     for problem in result.problems:
         _print(f"  {problem}")
@@ -385,6 +402,35 @@ def audit_verify(
     if not result.ok or (proof is not None and not proof.valid):
         raise typer.Exit(EXIT_MUST_FIX)
     _print("The audit log is intact.")
+
+
+def _heads_in(file: Path) -> list[audit.SignedHead]:
+    """The signed tree heads a file keeps."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{file} cannot be read: {error}") from error
+    return audit.signed_heads(text, str(file))
+
+
+def _published_heads(library: Library) -> list[audit.SignedHead]:
+    """Every checkpoint published in the library's events feed."""
+    heads: list[audit.SignedHead] = []
+    query = feed_query(library, types=[audit.CHECKPOINT_EVENT], limit=FEED_PAGE)
+    while True:
+        page = read_feed(library, ANONYMOUS, query)
+        for stored in page.events:
+            kept_in = f"the events feed (event {stored.seq})"
+            try:
+                heads.append(audit.SignedHead(audit.checkpoint_from(stored.event.data), kept_in))
+            except (KeyError, ValueError, TypeError):
+                raise UsageError(f"{kept_in} is not a signed tree head.") from None
+        if len(page.events) < FEED_PAGE:
+            return heads
+        query = replace(query, after=page.next)
+
+
+FEED_PAGE = 1000
 
 
 @audit_app.command("checkpoint")
