@@ -34,7 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
 
-from localdata.access.accounts import get_user, roles_by_organisation, roles_of
+from localdata.access.accounts import find_user, get_user, roles_by_organisation, roles_of
 from localdata.access.audit import AuditLog
 from localdata.access.model import EVERY_ORGANISATION, Principal, Role, Scope
 from localdata.access.tables import SCOPES, api_keys, memberships, users
@@ -183,29 +183,32 @@ def request_key(
     by: Principal,
     name: str,
     scopes: Iterable[str],
-    user_id: str | None = None,
+    user: str | None = None,
     organisation: str | None = None,
     expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str | None]:
     """Make a key as ``by`` asks, returning it with its secret, or with None when it waits.
 
     Made at once for ``by``'s own user, or for an organisation ``by`` governs; asked by a
-    library administrator for anyone else, it waits for approval (``approve_key``) by each
-    organisation concerned: the organisation's own, or every organisation the user belongs to.
-    Anyone else is refused.
+    library administrator for anyone else (``user``: their id or email address), it waits for
+    approval (``approve_key``) by each organisation concerned: the organisation's own, or every
+    organisation the user belongs to. Anyone else is refused, before any user is looked up.
     """
-    if user_id is None and organisation is None:
-        if by.kind != "user" or by.user_id is None:
+    own = by.user_id if by.kind == "user" else None
+    if user is None and organisation is None:
+        if own is None:
             raise NotSignedIn("Sign in to make a key for yourself (a key cannot make keys).")
-        user_id = by.user_id
-    mine = user_id is not None and by.kind == "user" and user_id == by.user_id
+        user = own
+    mine = user is not None and own is not None and _names_user(conn, user, own)
+    governed = organisation is not None and by.governs(organisation)
+    if not (mine or governed or by.is_admin):
+        raise Forbidden(
+            "You can make keys only for yourself, or for an organisation whose information "
+            "governance you hold."
+        )
+    user_id = find_user(conn, user).id if user is not None else None
     needed: list[str] = []
-    if not (mine or (organisation is not None and by.governs(organisation))):
-        if not by.is_admin:
-            raise Forbidden(
-                "You can make keys only for yourself, or for an organisation whose information "
-                "governance you hold."
-            )
+    if not (mine or governed):
         needed = [organisation] if organisation is not None else _organisations_of(conn, user_id)
     made, secret = create_key(
         conn,
@@ -219,6 +222,14 @@ def request_key(
         approvals_needed=needed,
     )
     return made, None if needed else secret
+
+
+def _names_user(conn: Connection, who: str, user_id: str) -> bool:
+    """True when ``who`` is this user's id or email address."""
+    if who == user_id:
+        return True
+    email = conn.execute(sa.select(users.c.email).where(users.c.id == user_id)).scalar()
+    return email is not None and who.strip().lower() == email
 
 
 def _organisations_of(conn: Connection, user_id: str | None) -> list[str]:

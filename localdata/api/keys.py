@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
-from localdata.access import accounts, keys
+from localdata.access import keys
 from localdata.access.model import EVERY_ORGANISATION, Principal
 from localdata.api.deps import PROBLEMS, LibraryDep, SignedInDep
 from localdata.errors import NotSignedIn
@@ -59,14 +59,13 @@ def post_key(
     _user(principal)
     org = library.organisation(new.organisation) if new.organisation else None
     with library.access.transaction() as conn:
-        user_id = accounts.find_user(conn, new.user).id if new.user else None
         made, secret = keys.request_key(
             conn,
             library.access.log,
             by=principal,
             name=new.name,
             scopes=new.scopes,
-            user_id=user_id,
+            user=new.user,
             organisation=org,
             expires_at=new.expires_at,
         )

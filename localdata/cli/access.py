@@ -161,7 +161,7 @@ def keys_create(
             by=OPERATOR,
             name=name,
             scopes=scope,
-            user_id=accounts.find_user(conn, user).id if user else None,
+            user=user,
             organisation=library.organisation(organisation) if organisation else None,
             expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
         )

@@ -116,15 +116,15 @@ def test_duties_administrator_user_keys_wait_for_every_organisation_of_the_user(
         accounts.grant_role(conn, log, user.id, PEN, "viewer", actor="test")
         loner = accounts.create_user(conn, log, name="Bo", email=None, actor="test")
         made, secret = keys.request_key(
-            conn, log, by=administrator(), name="x", scopes=["read"], user_id=user.id
+            conn, log, by=administrator(), name="x", scopes=["read"], user=user.id
         )
         assert secret is None and made.waiting_for == [HYN, PEN]
         with pytest.raises(UsageError, match="belongs to no organisation"):
             keys.request_key(
-                conn, log, by=administrator(), name="x", scopes=["read"], user_id=loner.id
+                conn, log, by=administrator(), name="x", scopes=["read"], user=loner.id
             )
-        with pytest.raises(Forbidden):
-            keys.request_key(conn, log, by=member(HYN), name="x", scopes=["read"], user_id=loner.id)
+        with pytest.raises(Forbidden):  # refused before looking the user up: no one learns who is
+            keys.request_key(conn, log, by=member(HYN), name="x", scopes=["read"], user="nobody")
         _, secret = keys.approve_key(conn, log, made.id, HYN, by=officer(HYN))
         assert secret is None
     with pytest.raises(Exception, match="waiting for approval"):
