@@ -46,7 +46,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from localdata.access import agreements
-from localdata.access.model import ANONYMOUS, SYSTEM, Principal
+from localdata.access.model import ALL_SCOPES, ANONYMOUS, SYSTEM, Principal
 from localdata.settings import Settings
 from localdata.store.library import Library
 
@@ -89,11 +89,17 @@ def set_up(folder: Path, rows: int, database_url: str | None = None) -> Library:
     )
     with library.access.transaction() as conn:
         log = library.access.log
-        agreements.create_agreement(conn, log, terms, by=SYSTEM)
+        agreements.create_agreement(conn, log, terms, by=_officer(LAN))
         for party in (LAN, HYN):
-            agreements.sign_agreement(conn, log, terms.id, party, by=SYSTEM)
-        agreements.set_state(conn, log, terms.id, "active", by=SYSTEM)
+            agreements.sign_agreement(conn, log, terms.id, party, by=_officer(party))
+        agreements.set_state(conn, log, terms.id, "active", by=_officer(LAN))
     return library
+
+
+def _officer(organisation: str) -> Principal:
+    """An information governance officer of the organisation: each party signs for itself."""
+    roles = {organisation: frozenset({"information-governance"})}
+    return Principal("user", "usr_bench_ig", "usr_bench_ig", roles, ALL_SCOPES)
 
 
 @contextmanager

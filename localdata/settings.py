@@ -9,8 +9,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_CHARACTERS = 10
+PLACEHOLDERS = ("change", "secret", "password", "example", "replace", "default", "insecure")
+
+
+def weak_secret(value: str) -> str | None:
+    """Why a secret is too weak for production (in words), or None when it is strong enough.
+
+    It must be at least ``MIN_SECRET_LENGTH`` characters with ``MIN_SECRET_CHARACTERS``
+    different ones, and hold no placeholder word: a random value from ``secrets`` passes, and
+    "x", "changeme" or a word repeated do not.
+    """
+    if not value:
+        return "is not set"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is {len(value)} characters long, shorter than {MIN_SECRET_LENGTH}"
+    if len(set(value)) < MIN_SECRET_CHARACTERS:
+        return f"has fewer than {MIN_SECRET_CHARACTERS} different characters"
+    found = [word for word in PLACEHOLDERS if word in value.lower()]
+    if found:
+        return f"holds the placeholder word '{found[0]}'"
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or within it (both as absolute paths)."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 class Settings(BaseSettings):
@@ -57,12 +85,20 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         None,
-        description="Key that signs page cursors; unset, a random key is kept in data_dir.",
+        description="Key that signs page cursors and session cookies and seals webhook "
+        "secrets; unset, a random key is kept in data_dir. Production needs one of at least "
+        f"{MIN_SECRET_LENGTH} characters, {MIN_SECRET_CHARACTERS} of them different, and no "
+        "placeholder such as 'change-me'.",
     )
     audit_key_file: Path | None = Field(
         None,
         description="Ed25519 private key (PEM) that signs audit checkpoints; unset, one is "
-        "kept in data_dir (not allowed in production).",
+        "kept in data_dir (not allowed in production, nor a file inside data_dir).",
+    )
+    audit_key: SecretStr | None = Field(
+        None,
+        description="The audit signing key's PEM text itself, instead of a file: keeps it out "
+        "of the data folder and off the disk.",
     )
     audit_checkpoint_every: int = Field(
         100, ge=1, description="Audit log entries between signed checkpoints."
@@ -72,6 +108,12 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests a minute allowed to each API key."
+    )
+    api_key_failures_per_minute: int = Field(
+        10,
+        ge=1,
+        description="Wrong secrets a minute allowed for one API key id, from any client; "
+        "more are refused before any hashing.",
     )
     anonymous_rate_limit_per_minute: int = Field(
         120, ge=1, description="Requests a minute allowed to each anonymous client address."
@@ -183,13 +225,29 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
-        if self.env == "production" and not self.secret_key:
-            raise ValueError("set LOCALDATA_SECRET_KEY to a long random value in production")
         if self.dev_sign_in and self.env != "development":
             raise ValueError("LOCALDATA_DEV_SIGN_IN works only with LOCALDATA_ENV=development")
-        if self.env == "production" and self.audit_key_file is None:
-            raise ValueError("set LOCALDATA_AUDIT_KEY_FILE to the audit signing key in production")
-        if self.env == "production" and self.open_submissions:
+        if self.audit_key is not None and self.audit_key_file is not None:
+            raise ValueError("set LOCALDATA_AUDIT_KEY or LOCALDATA_AUDIT_KEY_FILE, not both")
+        if self.env != "production":
+            return self
+        weakness = weak_secret(self.secret_key or "")
+        if weakness:
+            raise ValueError(
+                f"LOCALDATA_SECRET_KEY {weakness}; in production set it to a long random value, "
+                'such as the output of python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if self.audit_key_file is None and self.audit_key is None:
+            raise ValueError(
+                "set LOCALDATA_AUDIT_KEY_FILE (or LOCALDATA_AUDIT_KEY) to the audit signing key "
+                "in production"
+            )
+        if self.audit_key_file is not None and _inside(self.audit_key_file, self.data_dir):
+            raise ValueError(
+                "keep the audit signing key (LOCALDATA_AUDIT_KEY_FILE) outside the data folder, "
+                "where whoever can change the data cannot also sign for it"
+            )
+        if self.open_submissions:
             raise ValueError("LOCALDATA_OPEN_SUBMISSIONS is for demos; turn it off in production")
         return self
 

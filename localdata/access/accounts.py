@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from localdata.access.audit import AuditLog
 from localdata.access.model import ALL_SCOPES, Principal, Role, Scope
+from localdata.access.sessions import end_user_sessions
 from localdata.access.tables import ROLES, identities, memberships, users
 from localdata.errors import UsageError
 
@@ -82,6 +83,7 @@ def disable_user(conn: Connection, log: AuditLog, user_id: str, *, actor: str) -
     if user.disabled_at is None:
         now = datetime.now(UTC)
         conn.execute(sa.update(users).where(users.c.id == user.id).values(disabled_at=now))
+        end_user_sessions(conn, user.id)
         log.append(conn, "user-disabled", actor=actor, details={"user": user.id})
     return get_user(conn, user_id)
 
@@ -209,14 +211,7 @@ def end_sessions(conn: Connection, log: AuditLog, issuer: str, subject: str) -> 
         return None
     now = datetime.now(UTC)
     conn.execute(sa.update(users).where(users.c.id == user_id).values(sessions_revoked_at=now))
-    log.append(conn, "signed-out", actor=f"oidc:{issuer}", details={"user": user_id})
+    ended = end_user_sessions(conn, str(user_id))
+    details = {"user": user_id, "sessions_ended": ended}
+    log.append(conn, "signed-out", actor=f"oidc:{issuer}", details=details)
     return str(user_id)
-
-
-def session_valid(conn: Connection, user_id: str, signed_in_at: float) -> bool:
-    """True unless the user is switched off or their sessions ended after this sign-in."""
-    query = sa.select(users.c.disabled_at, users.c.sessions_revoked_at).where(users.c.id == user_id)
-    row = conn.execute(query).first()
-    if row is None or row.disabled_at is not None:
-        return False
-    return row.sessions_revoked_at is None or row.sessions_revoked_at.timestamp() < signed_in_at

@@ -7,8 +7,9 @@ fields of each that are shared, row conditions, start, end and review dates, the
 reference, and sign-off by both sides.
 
 Life: an agreement is made as a ``draft``; the provider and every receiver sign it (an
-information governance officer of each); it is then ``active``, and may be ``suspended`` and
-resumed. From the day after its end date it is expired whatever its state, so access stops at
+information governance officer of each, signing as that party: a library administrator signs
+for no one by being one); it is then ``active``, and may be ``suspended`` and resumed. From
+the day after its end date it is expired whatever its state, so access stops at
 once without anyone changing it. Every change is written to the audit log in its transaction.
 
 Row conditions narrow the rows shared: ``{"field": "ward", "op": "in", "value": [...]}`` or
@@ -234,7 +235,9 @@ def sign_agreement(
     by: Principal,
     source: str = SOURCE,
 ) -> Agreement:
-    """Sign a draft agreement for one of its parties."""
+    """Sign a draft agreement for one of its parties, as that party's own information
+    governance officer (``Principal.governs``: membership of the party, never administration
+    of the library)."""
     found = get_agreement(conn, agreement_id)
     if organisation not in found.parties:
         raise UsageError(f"{organisation} is not a party to the agreement '{agreement_id}'.")
@@ -243,6 +246,8 @@ def sign_agreement(
     if found.state != "draft":
         raise UsageError(f"The agreement '{agreement_id}' is {found.state}: it is signed already.")
     signature = {"by": by.actor, "at": datetime.now(UTC).isoformat()}
+    if by.user_id is not None:
+        signature["user"] = by.user_id
     signatures = found.signatures | {organisation: signature}
     changed = _change(
         conn, log, found, by, "agreement-signed", signatures=signatures, organisation=organisation

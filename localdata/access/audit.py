@@ -11,11 +11,17 @@ How it is tamper-evident (see ``merkle.py`` for the tree):
 - An entry is canonical JSON (keys sorted, no spaces, UTF-8) holding its own ``seq``. Entry
   ``seq`` is leaf ``seq`` of a Merkle tree in the manner of Certificate Transparency (RFC 9162).
 - Every ``audit_checkpoint_every`` entries (and on ``localdata audit checkpoint``) a checkpoint
-  records the tree's size and root, signed with the library's Ed25519 key.
-- ``verify`` reads every entry, recomputes every leaf and every checkpoint's root, checks each
-  signature, and reports any entry changed, deleted, inserted or moved, and any checkpoint that
-  no longer matches. Entries after the newest checkpoint are reported as not yet signed: they
-  are protected from the next checkpoint on.
+  records the tree's size and root, signed with the library's Ed25519 key, and is published in
+  the same transaction as an ``audit-checkpoint-signed`` event: in the feed, and to every
+  webhook subscribed to it (a witness, which keeps the signed tree heads).
+- ``verify`` reads every entry, recomputes every leaf, and checks every signed tree head it is
+  given against the root at its size, its signature, and the next head by an RFC 9162
+  consistency proof: the log's own checkpoints and heads kept elsewhere (the feed, a witness's
+  file: ``signed_heads`` reads them). It reports any entry changed, deleted, inserted or moved,
+  any head that no longer matches, and more unsigned entries after the newest checkpoint than
+  the interval between checkpoints. An owner who holds the signing key can rewrite the log and
+  re-sign it, but not take back a head someone else kept: checked against those heads, the
+  rewrite shows.
 - ``inclusion`` proves one entry is in a signed tree; ``consistency`` proves an older signed
   tree is a prefix of a newer one, so a monitor that kept an old checkpoint can check nothing
   before it was rewritten.
@@ -95,6 +101,7 @@ class Verification:
     entries: int = 0
     checkpoints: int = 0
     signed_size: int = 0
+    witnessed: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -131,12 +138,95 @@ class InclusionProof:
         }
 
 
-class AuditLog:
-    """The audit log of one library: appends entries and signs checkpoints with its key."""
+@dataclass(frozen=True)
+class SignedHead:
+    """A checkpoint kept outside the log (by a witness, a feed reader, a file): the signed
+    tree head, and where it was kept, for the messages."""
 
-    def __init__(self, signer: Signer, every: int = 100) -> None:
+    checkpoint: Checkpoint
+    kept_in: str
+
+
+def checkpoint_from(values: Mapping[str, Any]) -> Checkpoint:
+    """A checkpoint from its JSON form (``Checkpoint.to_dict``, or an event's data)."""
+    signed_at = datetime.fromisoformat(str(values["signed_at"]).replace("Z", "+00:00"))
+    size = values["size"]
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise ValueError("size")
+    return Checkpoint(
+        size, str(values["root"]), signed_at, str(values["key_id"]), str(values["signature"])
+    )
+
+
+def signed_heads(text: str, kept_in: str) -> list[SignedHead]:
+    """The signed tree heads in a file as a witness or a feed reader keeps them.
+
+    Takes JSON (a list, ``{"checkpoints": [...]}`` as ``/api/v1/audit/checkpoints`` answers,
+    or ``{"events": [...]}`` as the events feed answers) or JSON Lines; each item is a
+    checkpoint or an ``audit-checkpoint-signed`` CloudEvent. Other events are passed over.
+    """
+    try:
+        found = json.loads(text)
+        items = found if isinstance(found, list) else _listed(found)
+    except ValueError:
+        items = [_line(line, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    heads = []
+    for n, item in enumerate(items, 1):
+        values = _head_values(item)
+        if values is None:
+            continue
+        try:
+            heads.append(SignedHead(checkpoint_from(values), kept_in))
+        except (KeyError, ValueError, TypeError) as error:
+            raise UsageError(
+                f"Item {n} of {kept_in} is not a signed tree head: it needs size, root, "
+                "signed_at, key_id and signature."
+            ) from error
+    return heads
+
+
+def _listed(found: Any) -> list[Any]:
+    if isinstance(found, dict):
+        for key in ("checkpoints", "events"):
+            if isinstance(found.get(key), list):
+                return list(found[key])
+        return [found]
+    raise ValueError("not a list or an object")
+
+
+def _line(line: str, number: int) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError as error:
+        raise UsageError(f"Line {number} is not JSON: give JSON or JSON Lines.") from error
+
+
+def _head_values(item: Any) -> Mapping[str, Any] | None:
+    """The checkpoint's values in an item: itself, or a checkpoint event's data."""
+    if not isinstance(item, dict):
+        return None
+    if "specversion" in item or "type" in item:
+        data = item.get("data")
+        wanted = item.get("type") == CHECKPOINT_EVENT and isinstance(data, dict)
+        return data if wanted else None
+    return item
+
+
+CHECKPOINT_EVENT = "audit-checkpoint-signed"
+
+
+class AuditLog:
+    """The audit log of one library: appends entries and signs checkpoints with its key.
+
+    With ``source`` (the CloudEvents source of the library's events), every checkpoint is
+    also published, in its transaction, as an ``audit-checkpoint-signed`` event: in the feed,
+    and to every webhook subscribed to it (a witness), where the operator cannot take it back.
+    """
+
+    def __init__(self, signer: Signer, every: int = 100, source: str | None = None) -> None:
         self.signer = signer
         self.every = every
+        self.source = source
 
     def append(self, conn: Connection, action: str, **fields: Unpack[EntryFields]) -> int:
         """Append one entry in the caller's transaction and return its ``seq``.
@@ -204,7 +294,25 @@ class AuditLog:
             "frontier": [node.hex() for node in frontier.nodes],
         }
         conn.execute(sa.insert(audit_checkpoints).values(values))
-        return Checkpoint(size, root, signed_at, self.signer.key_id, signature)
+        signed = Checkpoint(size, root, signed_at, self.signer.key_id, signature)
+        if self.source is not None:
+            _publish(conn, signed, self.source)
+        return signed
+
+
+def _publish(conn: Connection, checkpoint: Checkpoint, source: str) -> None:
+    """Publish a checkpoint as an event, in the transaction that signs it."""
+    from localdata.events.outbox import emit  # events reads access: no cycle
+    from localdata.events.types import AuditCheckpointSigned
+
+    event = AuditCheckpointSigned(
+        size=checkpoint.size,
+        root=checkpoint.root,
+        signed_at=checkpoint.signed_at,
+        key_id=checkpoint.key_id,
+        signature=checkpoint.signature,
+    )
+    emit(conn, event, source=source)
 
 
 class EntryFields(TypedDict, total=False):
@@ -371,33 +479,102 @@ def checkpoints(conn: Connection) -> list[Checkpoint]:
 # --- verifying ------------------------------------------------------------------------------
 
 
-def verify(conn: Connection, verifier: Verifier) -> Verification:
-    """Recompute the tree from every entry and check it against every signed checkpoint."""
+def verify(
+    conn: Connection,
+    verifier: Verifier,
+    *,
+    every: int | None = None,
+    witnessed: Sequence[SignedHead] = (),
+) -> Verification:
+    """Recompute the tree from every entry and check it against every signed tree head.
+
+    The heads are the log's own checkpoints and ``witnessed``, those kept elsewhere (the
+    events feed, a witness's file): each must be signed by the library's key, must match the
+    root the entries give at its size, and each two successive heads must pass the RFC 9162
+    consistency proof between them. With ``every`` (the checkpoint interval), more entries
+    than that after the newest checkpoint are a problem too: a checkpoint was deleted, or
+    signing failed.
+    """
     result = Verification()
     before = conn.execute(_SIZE).scalar()  # read before the entries: appends only add to them
     signed = checkpoints(conn)
-    by_size = {c.size: c for c in signed}
-    frontier = merkle.Frontier()
-    if 0 in by_size:
-        _check_checkpoint(by_size[0], frontier.root(), verifier, result)
+    heads: dict[int, list[SignedHead]] = {}
+    for checkpoint in signed:
+        heads.setdefault(checkpoint.size, []).append(SignedHead(checkpoint, OWN))
+    for head in witnessed:
+        heads.setdefault(head.checkpoint.size, []).append(head)
+    frontier, since, last = merkle.Frontier(), list[bytes](), max(heads, default=0)
+    previous: tuple[merkle.Frontier, list[SignedHead]] | None = None
+    for head in heads.get(0, []):
+        _check_head(head, frontier.root(), verifier, result)
     for expected, row in enumerate(_entry_rows(conn)):
         result.problems.extend(_entry_problems(expected, row))
-        frontier = frontier.append(merkle.leaf_hash(row.entry.encode()))
-        if frontier.size in by_size:
-            _check_checkpoint(by_size[frontier.size], frontier.root(), verifier, result)
+        leaf = merkle.leaf_hash(row.entry.encode())
+        frontier = frontier.append(leaf)
+        if frontier.size <= last:  # the leaves since the last head, for the next proof
+            since.append(leaf)
+        here = heads.get(frontier.size)
+        if here:
+            for head in here:
+                _check_head(head, frontier.root(), verifier, result)
+            if previous is not None:
+                result.problems.extend(_consistency_problems(*previous, since, here))
+            previous, since = (frontier, here), []
     result.entries = frontier.size
     result.checkpoints = len(signed)
+    result.witnessed = len(witnessed)
     result.signed_size = max((c.size for c in signed), default=0)
-    for checkpoint in signed:
-        if checkpoint.size > frontier.size:
+    for size in sorted(n for n in heads if n > frontier.size):
+        for head in heads[size]:
             result.problems.append(
-                f"Checkpoint of {checkpoint.size} entries, but only {frontier.size} entries "
-                "are left: entries were deleted."
+                f"{_named(head)}, but only {frontier.size} entries are left: entries were deleted."
             )
+    if every is not None and result.unsigned > every:
+        result.problems.append(
+            f"{result.unsigned} entries after the newest checkpoint are not signed, more than "
+            f"the {every} between checkpoints: a checkpoint was deleted, or signing it failed. "
+            "If nothing else is wrong, sign one with `localdata audit checkpoint`."
+        )
     after = conn.execute(_SIZE).scalar()  # and after them: it counts every one of them
     result.problems.extend(_head_problems(before, after, frontier.size))
     result.problems.extend(_record_problems(conn))
     return result
+
+
+OWN = "the log's own checkpoints"
+
+
+def _named(head: SignedHead) -> str:
+    size = head.checkpoint.size
+    if head.kept_in == OWN:
+        return f"Checkpoint of {size} entries"
+    return f"The signed tree head of {size} entries kept in {head.kept_in}"
+
+
+def _consistency_problems(
+    old: merkle.Frontier,
+    old_heads: Sequence[SignedHead],
+    new_leaves: Sequence[bytes],
+    new_heads: Sequence[SignedHead],
+) -> list[str]:
+    """Check the RFC 9162 consistency proof between two successive sizes' signed heads."""
+    first, second = old.size, old.size + len(new_leaves)
+    if first == 0:
+        return []
+    proof = merkle.consistency_proof_from(old, new_leaves)
+    problems = []
+    for old_root in sorted({h.checkpoint.root for h in old_heads}):
+        for new_root in sorted({h.checkpoint.root for h in new_heads}):
+            older, newer = _hash(old_root), _hash(new_root)
+            if older and newer and merkle.verify_consistency(first, second, older, newer, proof):
+                continue
+            problems.append(
+                f"The RFC 9162 consistency proof from the signed tree head of {first} entries "
+                f"(root {old_root[:16]}…) to that of {second} entries (root {new_root[:16]}…), "
+                f"made from the entries as they are now, fails: the log up to entry "
+                f"{second - 1} is not the one those heads signed."
+            )
+    return problems
 
 
 def _head_problems(before: int | None, after: int | None, stored: int) -> list[str]:
@@ -444,22 +621,39 @@ def _entry_problems(expected: int, row: sa.Row[Any]) -> list[str]:
     return problems
 
 
-def _check_checkpoint(
-    checkpoint: Checkpoint, root: bytes, verifier: Verifier, result: Verification
-) -> None:
+def _check_head(head: SignedHead, root: bytes, verifier: Verifier, result: Verification) -> None:
+    """A signed head must name the root the entries give at its size, by this library's key."""
+    checkpoint, named = head.checkpoint, _named(head)
     if checkpoint.root != root.hex():
         result.problems.append(
-            f"Checkpoint of {checkpoint.size} entries signed root {checkpoint.root[:16]}…, but "
-            f"the entries now give {root.hex()[:16]}…: an entry up to {checkpoint.size - 1} "
-            "was changed, deleted, inserted or moved."
+            f"{named} signed root {checkpoint.root[:16]}…, but the entries now give "
+            f"{root.hex()[:16]}…: an entry up to {checkpoint.size - 1} was changed, deleted, "
+            "inserted or moved."
         )
     if checkpoint.key_id != verifier.key_id:
         result.problems.append(
-            f"Checkpoint of {checkpoint.size} entries was signed by key {checkpoint.key_id}, "
-            f"not this library's key {verifier.key_id}."
+            f"{named} was signed by key {checkpoint.key_id}, not this library's key "
+            f"{verifier.key_id}."
         )
-    elif not verifier.verify(checkpoint.message(), bytes.fromhex(checkpoint.signature)):
-        result.problems.append(f"Checkpoint of {checkpoint.size} entries has a bad signature.")
+    elif not _valid_signature(checkpoint, verifier):
+        result.problems.append(f"{named} has a bad signature.")
+
+
+def _hash(text: str) -> bytes | None:
+    """A hash written in hex, or None when it is not one (a head that was tampered with)."""
+    try:
+        found = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return found if len(found) == merkle.HASH_BYTES else None
+
+
+def _valid_signature(checkpoint: Checkpoint, verifier: Verifier) -> bool:
+    try:
+        signature = bytes.fromhex(checkpoint.signature)
+    except ValueError:
+        return False
+    return verifier.verify(checkpoint.message(), signature)
 
 
 def _record_problems(conn: Connection) -> list[str]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from localdata.access import accounts, agreements, keys
-from localdata.access.model import SYSTEM
+from localdata.access.model import SYSTEM, Principal
 from localdata.errors import LocalDataError
 from localdata.standards.model import Standard, StandardField
 from localdata.store.library import Library
@@ -107,6 +107,7 @@ def set_up_sharing_demo(library: Library, today: date | None = None) -> SharingD
     if not done.published:
         raise LocalDataError(f"The sharing demo's file was {done.submission.status}.")
     made = SharingDemo()
+    officers: dict[str, Principal] = {}
     with library.access.transaction() as conn:
         log = library.access.log
         for org in (PROVIDER, *RECEIVERS, WITHOUT):
@@ -115,6 +116,9 @@ def set_up_sharing_demo(library: Library, today: date | None = None) -> SharingD
                 conn, log, name=f"{name} IG officer", email=f"ig@{name}.example", actor="demo"
             )
             accounts.grant_role(conn, log, officer.id, org, "information-governance", actor="demo")
+            found = accounts.user_principal(conn, officer.id)
+            assert found is not None
+            officers[org] = found
             made.officer_keys[org] = keys.create_key(
                 conn, log, name="demo", scopes=["read"], actor="demo", user_id=officer.id
             )[1]
@@ -125,10 +129,11 @@ def set_up_sharing_demo(library: Library, today: date | None = None) -> SharingD
             made.keys[org] = keys.create_key(
                 conn, log, name="demo", scopes=["read"], actor="demo", user_id=reader.id
             )[1]
-        agreements.create_agreement(conn, log, _terms(today), by=SYSTEM)
+        # Each council's own officer proposes, signs and activates: nobody signs for another.
+        agreements.create_agreement(conn, log, _terms(today), by=officers[PROVIDER])
         for party in (PROVIDER, *RECEIVERS):
-            agreements.sign_agreement(conn, log, AGREEMENT, party, by=SYSTEM)
-        agreements.set_state(conn, log, AGREEMENT, "active", by=SYSTEM)
+            agreements.sign_agreement(conn, log, AGREEMENT, party, by=officers[party])
+        agreements.set_state(conn, log, AGREEMENT, "active", by=officers[PROVIDER])
     return made
 
 

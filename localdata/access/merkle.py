@@ -10,7 +10,8 @@ written from its definitions:
   proof that the tree of ``m`` leaves is a prefix of the tree of ``n`` leaves, each in about
   ``log2(n)`` hashes;
 - a ``Frontier`` holds the roots of the perfect subtrees along the tree's right edge, so the
-  head after more appends is computed from the frontier and the new leaves alone.
+  head after more appends, and the consistency proof from the old head to the new one
+  (``consistency_proof_from``), are computed from the frontier and the new leaves alone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+HASH_BYTES = 32
 
 
 def leaf_hash(entry: bytes) -> bytes:
@@ -82,6 +84,41 @@ def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
     if m <= k:
         return [*_subproof(m, leaves[:k], complete), tree_head(leaves[k:])]
     return [*_subproof(m - k, leaves[k:], False), tree_head(leaves[:k])]
+
+
+def consistency_proof_from(old: Frontier, new_leaves: Sequence[bytes]) -> list[bytes]:
+    """The consistency proof from the tree ``old`` ends to that tree with ``new_leaves``
+    appended, from the old frontier and the new leaves alone (the same proof as
+    ``consistency_proof``, without the old leaves).
+
+    Every node of the proof is either a subtree of the old tree that its frontier holds (a
+    run of its nodes, folded), or a subtree of the new leaves.
+    """
+    m, n = old.size, old.size + len(new_leaves)
+    if not 0 < m <= n:
+        raise ValueError(f"no consistency proof from {m} to {n}")
+    spans, start = [], 0
+    for bit in reversed(range(m.bit_length())):
+        if m >> bit & 1:
+            spans.append((start, start + (1 << bit)))
+            start += 1 << bit
+
+    def head(start: int, end: int) -> bytes:
+        if start >= m:
+            return tree_head(new_leaves[start - m : end - m])
+        held = [node for (a, b), node in zip(spans, old.nodes, strict=True) if start <= a < end]
+        assert end <= m and held, "a node of the old tree is a run of its frontier"
+        return Frontier(end - start, tuple(held)).root()
+
+    def subproof(mm: int, start: int, end: int, complete: bool) -> list[bytes]:
+        if mm == end - start:
+            return [] if complete else [head(start, end)]
+        k = _split(end - start)
+        if mm <= k:
+            return [*subproof(mm, start, start + k, complete), head(start + k, end)]
+        return [*subproof(mm - k, start + k, end, False), head(start, start + k)]
+
+    return subproof(m, 0, n, True)
 
 
 def verify_inclusion(

@@ -12,9 +12,14 @@ role                        may
 ``standards-owner``         all a viewer may, and manage standards
 ``information-governance``  all a viewer may, manage the organisation's
                             agreements and read its audit log
-``admin``                   everything in the organisation; ``admin`` of ``*``
-                            is an administrator of the whole library
+``admin``                   everything in the organisation
 ==========================  ====================================================
+
+``admin`` of ``*`` administers the library: users, datasets' access levels, standards and
+revoking keys. It holds no role in any organisation (separation of duties): a library
+administrator reads restricted data, signs agreements and approves keys only through a
+membership of an organisation of their own, like anyone else. ``has_role`` and ``governs``
+therefore look only at the organisation asked about.
 """
 
 from __future__ import annotations
@@ -63,25 +68,27 @@ class Principal:
         return scope in self.scopes and role in self.roles.get(organisation, frozenset())
 
     def has_role(self, organisation: str, role: Role, scope: Scope = "read") -> bool:
-        """True when it holds ``role`` (or ``admin``) in the organisation, within ``scope``."""
-        return (
-            self.is_admin
-            or self._holds(organisation, role, scope)
-            or self._holds(organisation, "admin", scope)
-        )
+        """True when it holds ``role`` (or ``admin``) in the organisation itself, within
+        ``scope``; administering the library gives no role in any organisation."""
+        if organisation == EVERY_ORGANISATION:
+            return False
+        return self._holds(organisation, role, scope) or self._holds(organisation, "admin", scope)
 
     def reader_for(self) -> frozenset[str]:
         """The organisations this principal may read for (any role, with the read scope)."""
         if "read" not in self.scopes:
             return frozenset()
-        return frozenset(org for org, roles in self.roles.items() if roles)
+        return frozenset(
+            org for org, roles in self.roles.items() if roles and org != EVERY_ORGANISATION
+        )
 
     def can_publish(self, organisation: str) -> bool:
         """True when it may publish for the organisation."""
         return self.has_role(organisation, "publisher", "publish")
 
     def governs(self, organisation: str, scope: Scope = "admin") -> bool:
-        """True when it manages the organisation's agreements (``read``: reads its audit log)."""
+        """True when it manages the organisation's agreements and approves its keys (``read``:
+        reads its audit log): its information governance officers and administrators."""
         return self.has_role(organisation, "information-governance", scope)
 
 

@@ -4,14 +4,20 @@ The flow is the authorization code flow with PKCE (S256) and a nonce, run by Aut
 client (``authlib.integrations.httpx_client``). The client authenticates at the token endpoint
 with ``private_key_jwt`` (Authlib's RFC 7523 client authentication: a five-minute JWT signed
 with ``LOCALDATA_OIDC_PRIVATE_KEY_FILE``, as One Login requires) or, for other providers, a
-client secret. The ID token's
-signature (from the provider's JWKS), issuer, audience, expiry and nonce are checked. One Login
-gives each service a pairwise ``sub``; it is kept only in ``identities`` and mapped to our own
-user id. ``vtr`` (the vector of trust, such as ``["Cl.Cm"]``) is sent when configured. The
-email address comes from the ID token or, as on One Login, from the userinfo endpoint.
+client secret. The ID token is checked as OpenID Connect Core 1.0 (section 3.1.3.7) says:
+its signature (from the provider's JWKS), issuer, audience (and, with several audiences,
+``azp``, which must then name us; an ``azp`` must always name us), expiry, ``iat`` (not in the
+future, nor older than ``ID_TOKEN_MAX_AGE``) and nonce. One Login gives each service a pairwise
+``sub``; it is kept only in ``identities`` and mapped to our own user id. ``vtr`` (the vector of
+trust, such as ``["Cl.Cm"]``) is sent when configured. The email address comes from the ID
+token or, as on One Login, from the userinfo endpoint, whose ``sub`` must be the ID token's
+(section 5.3.2): a userinfo answer about anyone else refuses the sign-in.
 
 Back-channel logout (OpenID Connect Back-Channel Logout 1.0): the provider posts a signed
-``logout_token``; once checked, every session of that user signed in before now ends.
+``logout_token``; once checked (issuer, audience, the logout event, no nonce, ``iat`` recent,
+a ``jti``), every session of that user ends. Each token's ``jti`` is recorded until the token
+would be too old to accept (``localdata.access.sessions.accept_logout_token``), so a replayed
+token is refused.
 
 The provider's discovery document and keys are fetched with httpx and kept for an hour; an
 unknown key id fetches the keys again (the provider rotated them).
@@ -47,6 +53,8 @@ LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 CACHE_SECONDS = 3600
 TIMEOUT = 10.0
 LEEWAY = 60  # seconds of clock difference allowed with the provider
+ID_TOKEN_MAX_AGE = 600  # seconds since an ID token was issued, beyond which it is refused
+LOGOUT_TOKEN_MAX_AGE = 600  # the same for a back-channel logout token
 ClientKey = RSAKey | ECKey | OKPKey
 
 
@@ -65,6 +73,15 @@ class Provider:
     token_endpoint: str
     jwks_uri: str
     userinfo_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class LogoutToken:
+    """What a checked back-channel logout token says: whom to sign out, and its id."""
+
+    subject: str
+    jti: str
+    issued_at: float
 
 
 @dataclass(frozen=True)
@@ -242,6 +259,11 @@ class OidcClient:
         claims = self._decode(str(tokens.get("id_token", "")))
         self._check_id_token(claims, saved["nonce"])
         info = claims if claims.get("email") else self._userinfo(provider, tokens)
+        if info and info.get("sub") != claims["sub"]:
+            raise SignInFailed(
+                "The sign-in service's user information is about someone else. Sign in again; "
+                "if this happens again, tell the people who run this service."
+            )
         email = info.get("email")
         return Identity(
             issuer=self.issuer,
@@ -275,7 +297,9 @@ class OidcClient:
         problems = [
             str(claims.get("iss", "")).rstrip("/") != self.issuer and "issuer",
             self.client_id not in audiences and "audience",
-            float(claims.get("exp", 0)) < now - LEEWAY and "expiry",
+            not self._azp_ours(claims, audiences) and "authorised party",
+            _number(claims.get("exp")) < now - LEEWAY and "expiry",
+            not _recent(claims.get("iat"), now, ID_TOKEN_MAX_AGE) and "time of issue",
             not secrets.compare_digest(str(claims.get("nonce", "")), nonce) and "nonce",
             not claims.get("sub") and "subject",
             self.vtr and claims.get("vot") not in _vectors(self.vtr) and "level of assurance",
@@ -286,6 +310,13 @@ class OidcClient:
                 f"The sign-in service's ID token has the wrong {wrong[0]}. Sign in again; if "
                 "this happens again, tell the people who run this service."
             )
+
+    def _azp_ours(self, claims: dict[str, Any], audiences: list[Any]) -> bool:
+        """With several audiences an ``azp`` must name us; any ``azp`` must name us."""
+        azp = claims.get("azp")
+        if azp is None:
+            return len(audiences) == 1
+        return bool(azp == self.client_id)
 
     def _userinfo(self, provider: Provider, tokens: dict[str, Any]) -> dict[str, Any]:
         token = tokens.get("access_token")
@@ -305,21 +336,44 @@ class OidcClient:
 
     # --- back-channel logout --------------------------------------------------------------
 
-    def logout_subject(self, logout_token: str) -> str:
-        """The ``sub`` a checked back-channel logout token signs out."""
+    def logout_token(self, logout_token: str) -> LogoutToken:
+        """A checked back-channel logout token: its ``sub``, ``jti`` and time of issue.
+
+        Whether its ``jti`` was seen before is for the caller to check, with the database
+        (``localdata.access.sessions.accept_logout_token``).
+        """
         claims = self._decode(logout_token)
         audience = claims.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         events = claims.get("events")
+        now = time.time()
         valid = (
             str(claims.get("iss", "")).rstrip("/") == self.issuer
             and self.client_id in audiences
+            and self._azp_ours(claims, audiences)
             and isinstance(events, dict)
             and LOGOUT_EVENT in events
             and "nonce" not in claims
-            and abs(time.time() - float(claims.get("iat", 0))) < 600
+            and _recent(claims.get("iat"), now, LOGOUT_TOKEN_MAX_AGE)
+            and ("exp" not in claims or _number(claims["exp"]) >= now - LEEWAY)
+            and isinstance(claims.get("jti"), str)
+            and 0 < len(claims["jti"]) <= 255
             and bool(claims.get("sub"))
         )
         if not valid:
             raise SignInFailed("The logout token is not one this service accepts.")
-        return str(claims["sub"])
+        return LogoutToken(str(claims["sub"]), str(claims["jti"]), _number(claims["iat"]))
+
+
+def _number(value: Any) -> float:
+    """A numeric date claim as seconds, or 0 (long ago) when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    return float(value)
+
+
+def _recent(issued: Any, now: float, max_age: float) -> bool:
+    """True when ``iat`` is a number, not in the future and at most ``max_age`` seconds ago
+    (each allowing ``LEEWAY`` for clocks that differ)."""
+    at = _number(issued)
+    return now - max_age - LEEWAY <= at <= now + LEEWAY

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from localdata.access import audit, gate
-from localdata.access.accounts import session_valid, user_principal
+from localdata.access import audit, gate, sessions
+from localdata.access.accounts import user_principal
 from localdata.access.agreements import Agreement
 from localdata.access.audit import AuditLog
 from localdata.access.keys import KeyChecker
@@ -33,13 +34,35 @@ from localdata.store.database import Database
 AUDITED_IDS = 100_000  # record identifiers kept per audited read; the count is always exact
 
 
+class Quoting(Protocol):
+    """A submission whose report quotes cell values: what the audit entry names."""
+
+    @property
+    def id(self) -> int:
+        """The submission's number."""
+
+    @property
+    def dataset(self) -> str:
+        """Its dataset."""
+
+    @property
+    def organisation(self) -> str:
+        """The organisation that submitted it."""
+
+    @property
+    def resource(self) -> str:
+        """The file's SHA-256, as records name it."""
+
+
 class Access:
     """Who may do what in one library, and the record of what they did."""
 
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
-        self.log = AuditLog(load_signer(settings), settings.audit_checkpoint_every)
+        self.log = AuditLog(
+            load_signer(settings), settings.audit_checkpoint_every, settings.events_source
+        )
         self.keys = KeyChecker(settings.api_key_cache_seconds)
         self.limiter = RateLimiter()
 
@@ -51,19 +74,30 @@ class Access:
 
     # --- who is asking --------------------------------------------------------------------
 
-    def key_principal(self, presented: str) -> Principal:
-        """The principal an API key stands for (``NotSignedIn`` if it is no good)."""
-        with self.database.engine.connect() as conn:
-            return self.keys.principal(conn, presented)
+    def key_principal(self, presented: str, client: str | None = None) -> Principal:
+        """The principal an API key stands for (``NotSignedIn`` if it is no good).
 
-    def session_principal(self, user_id: str, signed_in_at: float) -> Principal:
+        Rate limits answer before any Argon2 work: a key not remembered as good is checked
+        only while the key's own allowance, its id's allowance of wrong secrets
+        (``LOCALDATA_API_KEY_FAILURES_PER_MINUTE``, whichever client sends them) and the
+        sending ``client``'s anonymous allowance last; a wrong secret spends the last two.
+        """
+        with self.database.engine.connect() as conn:
+            return self.keys.principal(conn, presented, _LimitedGuesses(self, client))
+
+    def session_principal(self, token: str) -> Principal:
         """The principal of a signed-in user's session (``NotSignedIn`` once it has ended)."""
         with self.database.engine.connect() as conn:
-            valid = session_valid(conn, user_id, signed_in_at)
-            found = user_principal(conn, user_id) if valid else None
+            user_id = sessions.session_user(conn, token)
+            found = user_principal(conn, user_id) if user_id else None
         if found is None:
-            raise NotSignedIn("This account is switched off or no longer exists. Sign in again.")
+            raise NotSignedIn("You have been signed out. Sign in again.")
         return found
+
+    def session_user(self, token: str) -> str | None:
+        """The user of a live session, or None once it has ended."""
+        with self.database.engine.connect() as conn:
+            return sessions.session_user(conn, token)
 
     def limit(self, principal: Principal, client: str) -> None:
         """Spend one request of the caller's allowance (429 when it is used up)."""
@@ -225,12 +259,50 @@ class Access:
             | ({"records_truncated": True} if count > AUDITED_IDS else {}),
         }
 
+    def record_quoted(
+        self, principal: Principal, submission: Quoting, what: str, rows: Sequence[int]
+    ) -> None:
+        """Audit the cell values a submission's report or issues quote, shown to a member of
+        the submitting organisation: a read of its own restricted data."""
+        organisation = submission.organisation
+        records = {f"{organisation}/{submission.resource}": sorted(set(rows))} if rows else {}
+        entry: audit.EntryFields = {
+            "actor": principal.actor,
+            "organisation": organisation,
+            "dataset": submission.dataset,
+            "rows": len(set(rows)),
+            "records": records,
+            "details": {"basis": "own-organisation", "of": what, "submission": submission.id},
+        }
+        self.log.append_alone(self.database, "read", [entry])
+
     # --- the log --------------------------------------------------------------------------
 
-    def verify(self) -> audit.Verification:
-        """Check the whole audit log (see ``audit.verify``)."""
+    def verify(self, witnessed: Sequence[audit.SignedHead] = ()) -> audit.Verification:
+        """Check the whole audit log, against its own checkpoints, the interval between
+        them, and signed tree heads kept elsewhere (see ``audit.verify``)."""
         with self.database.engine.connect() as conn:
-            return audit.verify(conn, self.log.signer)
+            return audit.verify(conn, self.log.signer, every=self.log.every, witnessed=witnessed)
+
+
+class _LimitedGuesses:
+    """The rate limits a key check passes before its Argon2 work, and spends on a failure."""
+
+    def __init__(self, access: Access, client: str | None) -> None:
+        self.limiter = access.limiter
+        self.settings = access.settings
+        self.client = client
+
+    def before_hashing(self, key_id: str) -> None:
+        """Refuse with 429 when any allowance the check would spend is used up."""
+        self.limiter.check(f"key:{key_id}", self.settings.rate_limit_per_minute)
+        self.limiter.check(f"failed-key:{key_id}", self.settings.api_key_failures_per_minute)
+        if self.client is not None:
+            self.limiter.check(f"ip:{self.client}", self.settings.anonymous_rate_limit_per_minute)
+
+    def failed(self, key_id: str) -> None:
+        """Spend one of the key id's wrong secrets (the client's allowance is spent after)."""
+        self.limiter.take(f"failed-key:{key_id}", self.settings.api_key_failures_per_minute)
 
 
 GROUP_IN_PYTHON = 20_000  # rows: fewer group faster in Python than in a Polars group_by

@@ -1,8 +1,11 @@
 """The Ed25519 key that signs the audit log's checkpoints.
 
-The key is a PEM file (PKCS #8, unencrypted) named by ``LOCALDATA_AUDIT_KEY_FILE``. Unset,
-outside production, a key is generated on first use and kept in the data folder as
-``audit-signing.key`` (readable by its owner only); production refuses to start without one.
+The key is a PEM file (PKCS #8, unencrypted) named by ``LOCALDATA_AUDIT_KEY_FILE``, or its PEM
+text in ``LOCALDATA_AUDIT_KEY`` (from a secret store, so it is never on the service's disk).
+Production refuses to start without one, and refuses a key file inside the data folder: whoever
+can change the data should not also hold what signs for it. Unset, outside production, a key is
+generated on first use and kept in the data folder as ``audit-signing.key`` (readable by its
+owner only).
 Never keep the key in the repository. Anyone can check checkpoints with the public key alone:
 ``localdata audit public-key`` prints it.
 """
@@ -90,7 +93,13 @@ class Signer(Verifier):
 
 
 def load_signer(settings: Settings) -> Signer:
-    """The configured signing key, generating one in the data folder outside production."""
+    """The configured signing key: ``LOCALDATA_AUDIT_KEY`` (the PEM text) or the file
+    ``LOCALDATA_AUDIT_KEY_FILE``; outside production, one generated in the data folder."""
+    if settings.audit_key is not None:
+        try:
+            return Signer.from_pem(settings.audit_key.get_secret_value().encode())
+        except ValueError as error:
+            raise UsageError("LOCALDATA_AUDIT_KEY is not a PEM private key.") from error
     path = settings.audit_key_file or settings.data_dir / DEFAULT_KEY_FILE
     if not path.exists():
         if settings.env == "production" or settings.audit_key_file is not None:

@@ -11,6 +11,14 @@ an identity provider's subject. ``email`` and ``name`` as they gave them; ``disa
 sign-in and every key of theirs; ``sessions_revoked_at`` ends every session signed in before
 it (set by the provider's back-channel logout).
 
+``sessions``: signed-in browsers' sessions (``localdata.access.sessions``): ``id`` is the
+SHA-256 of the random token the session cookie carries (never the token), with the user, when
+it started, when it expires and when it ended (signed out, or ended by the provider's
+back-channel logout). Created by the Alembic revision ``0007``.
+
+``oidc_logout_tokens``: the ``jti`` of every back-channel logout token accepted from an
+identity provider, until it could no longer be accepted anyway, so a replayed token is refused.
+
 ``identities``: the identity provider subjects that map to a user (``issuer``, ``subject``).
 GOV.UK One Login gives a pairwise ``sub`` per service, so this table is the only place it lives.
 
@@ -22,6 +30,10 @@ removes it; both are written to the audit log in the same transaction.
 12 hex digits), which is also how a presented key is found; ``secret_hash`` is the Argon2 hash
 of the whole key, which is shown once and never stored. A key belongs to a user or to an
 organisation, has ``scopes`` (``read``, ``publish``, ``admin``), may expire and may be revoked.
+A key a library administrator asked for on someone else's behalf lists in ``approvals_needed``
+the organisations whose information governance officer must approve it, and ``approvals``
+records each approval (``{organisation: {"by": actor, "at": time}}``); it opens nothing until
+every one is in (Alembic revision ``0008``).
 
 ``dataset_access``: the access level of a dataset (``open``, ``registered`` or
 ``restricted``); a dataset with no row here is open.
@@ -70,6 +82,25 @@ users = sa.Table(
     sa.Column("sessions_revoked_at", UtcDateTime),
 )
 
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey(users.c.id), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime),
+    sa.Index(None, "user_id"),
+)
+
+oidc_logout_tokens = sa.Table(
+    "oidc_logout_tokens",
+    metadata,
+    sa.Column("issuer", sa.String(512), primary_key=True),
+    sa.Column("jti", sa.String(255), primary_key=True),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+)
+
 identities = sa.Table(
     "identities",
     metadata,
@@ -103,6 +134,8 @@ api_keys = sa.Table(
     sa.Column("created_by", sa.Text),
     sa.Column("expires_at", UtcDateTime),
     sa.Column("revoked_at", UtcDateTime),
+    sa.Column("approvals_needed", sa.JSON),
+    sa.Column("approvals", sa.JSON),
     sa.CheckConstraint("user_id IS NOT NULL OR organisation IS NOT NULL", name="owner"),
 )
 

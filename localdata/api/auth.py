@@ -10,27 +10,31 @@
 - ``GET``/``POST /auth/dev``: sign in as any existing user without a password, only when
   ``LOCALDATA_DEV_SIGN_IN`` is on, which settings refuse outside ``LOCALDATA_ENV=development``.
 
-The session is a signed cookie (Starlette's ``SessionMiddleware``, signed with itsdangerous):
-``Secure``, ``HttpOnly``, ``SameSite=Lax``, lasting ``LOCALDATA_SESSION_MAX_AGE``. Forms that
-change anything carry a CSRF token kept in the session: ``csrf_token(request)`` makes one for a
-form and ``check_csrf(request, value)`` checks it (the web pages use the same two).
+The session cookie is signed (Starlette's ``SessionMiddleware``, signed with itsdangerous):
+``Secure``, ``HttpOnly``, ``SameSite=Lax``, lasting ``LOCALDATA_SESSION_MAX_AGE``. It carries a
+random session token, looked up on every request in the ``sessions`` table
+(``localdata.access.sessions``), so signing out ends the session on the server: every session
+of the user, everywhere, and any copy of the cookie with it. Forms that change anything carry a
+CSRF token kept in the session: ``csrf_token(request)`` makes one for a form and
+``check_csrf(request, value)`` checks it (the web pages use the same two).
 """
 
 from __future__ import annotations
 
 import html
 import secrets
-import time
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
-from localdata.access import accounts
-from localdata.access.oidc import OidcClient, SignInFailed
-from localdata.api.deps import SESSION_SINCE, SESSION_USER
+from localdata.access import accounts, sessions
+from localdata.access.oidc import LEEWAY, LOGOUT_TOKEN_MAX_AGE, OidcClient, SignInFailed
+from localdata.api.deps import SESSION_ID
 from localdata.errors import Forbidden, UsageError
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -92,10 +96,13 @@ def _local(path: str | None) -> str:
     return path
 
 
-def _signed_in(request: Request, user_id: str) -> None:
-    """Start a new session for the user (a fresh one, so no earlier session id survives)."""
+def _signed_in(request: Request, conn: Connection, user_id: str) -> None:
+    """Start a new session for the user, on the server and in a fresh cookie (so nothing of
+    an earlier session survives), in the transaction that audits the sign-in."""
+    settings: Settings = request.app.state.settings
+    token = sessions.start_session(conn, user_id, settings.session_max_age)
     request.session.clear()
-    request.session.update({SESSION_USER: user_id, SESSION_SINCE: time.time()})
+    request.session[SESSION_ID] = token
     csrf_token(request)
 
 
@@ -133,22 +140,23 @@ async def callback(
             email_verified=identity.email_verified,
             details=identity.claims,
         )
+        if user.disabled_at is None:
+            _signed_in(request, conn, user.id)
     if user.disabled_at is not None:
         raise Forbidden("This account is switched off. Ask the people who run this library.")
-    _signed_in(request, user.id)
     return RedirectResponse(_local(saved.get("next")), status_code=303)
 
 
 @router.post("/auth/logout")
 async def logout(request: Request, csrf: Annotated[str | None, Form()] = None) -> Response:
-    """Sign out of this service."""
+    """Sign out of this service: every session of yours ends, on the server, everywhere."""
     check_csrf(request, csrf)
-    user_id = request.session.get(SESSION_USER)
+    token = request.session.get(SESSION_ID)
     request.session.clear()
-    if user_id:
+    if token:
         library = _library(request)
         with library.access.transaction() as conn:
-            library.access.log.append(conn, "sign-out", actor=f"user:{user_id}")
+            sessions.sign_out(conn, library.access.log, str(token))
     return RedirectResponse("/", status_code=303)
 
 
@@ -160,10 +168,13 @@ async def backchannel_logout(
     client = _oidc(request)
     if not logout_token:
         raise SignInFailed("Send the logout token as logout_token.")
-    subject = await run_in_threadpool(client.logout_subject, logout_token)
+    token = await run_in_threadpool(client.logout_token, logout_token)
     library = _library(request)
+    until = datetime.fromtimestamp(token.issued_at + LOGOUT_TOKEN_MAX_AGE + 2 * LEEWAY, UTC)
     with library.access.transaction() as conn:
-        accounts.end_sessions(conn, library.access.log, client.issuer, subject)
+        if not sessions.accept_logout_token(conn, client.issuer, token.jti, until):
+            raise SignInFailed("This logout token was used already.")
+        accounts.end_sessions(conn, library.access.log, client.issuer, token.subject)
     return Response(status_code=200, headers={"Cache-Control": "no-store"})
 
 
@@ -198,8 +209,10 @@ async def dev_sign_in(
         raise UsageError("The development sign-in works only in development.")
     with library.access.transaction() as conn:
         found = accounts.find_user(conn, user)
+        if found.disabled_at is not None:
+            raise Forbidden("This account is switched off.")
         library.access.log.append(
             conn, "sign-in", actor=f"user:{found.id}", details={"method": "development"}
         )
-    _signed_in(request, found.id)
+        _signed_in(request, conn, found.id)
     return RedirectResponse(_local(next), status_code=303)

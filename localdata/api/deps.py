@@ -17,8 +17,7 @@ from localdata.access.model import ANONYMOUS, Principal
 from localdata.errors import NotSignedIn
 from localdata.store.library import Library
 
-SESSION_USER = "user_id"
-SESSION_SINCE = "signed_in_at"
+SESSION_ID = "sid"  # the session token the cookie carries (``localdata.access.sessions``)
 
 
 def _library(request: Request) -> Library:
@@ -42,19 +41,16 @@ def request_principal(request: Request) -> Principal:
         if scheme.lower() != "bearer" or not token.strip():
             raise NotSignedIn("Send an API key as 'Authorization: Bearer <key>'.")
         try:
-            principal = library.access.key_principal(token.strip())
+            principal = library.access.key_principal(token.strip(), _client(request))
         except NotSignedIn:
             # A wrong key spends the client's anonymous allowance, so guessing keys is slow.
             library.access.limit(ANONYMOUS, _client(request))
             raise
-    elif "session" in request.scope and request.session.get(SESSION_USER):
-        session = request.session
+    elif "session" in request.scope and request.session.get(SESSION_ID):
         try:
-            principal = library.access.session_principal(
-                str(session[SESSION_USER]), float(session.get(SESSION_SINCE, 0))
-            )
+            principal = library.access.session_principal(str(request.session[SESSION_ID]))
         except NotSignedIn:
-            session.clear()
+            request.session.clear()
             raise
     library.access.limit(principal, _client(request))
     return principal

@@ -1,14 +1,18 @@
 """``localdata users``, ``keys``, ``agreements``, ``access`` and ``audit``: who may do what.
 
 These commands are for the people who run the library, with direct access to its database:
-they act as the library's operator (``cli`` in the audit log), and every change they make is
-audited like any other.
+they act as the library's operator (``system:cli`` in the audit log), an administrator of the
+library, and every change they make is audited like any other. Being the operator gives no
+role in any organisation: the commands that act for an organisation (proposing, signing and
+changing agreements, approving keys) take the ``--api-key`` of one of its officers, and a key
+the operator asks for waits for its organisation's approval.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,11 +20,13 @@ import typer
 
 from localdata.access import accounts, agreements, audit, keys
 from localdata.access.grants import grants_sql
-from localdata.access.model import SYSTEM, Principal
+from localdata.access.model import ANONYMOUS, SYSTEM, Principal
 from localdata.access.signing import Signer, write_key
 from localdata.cli.library import open_library
 from localdata.cli.output import EXIT_MUST_FIX, console
 from localdata.errors import UsageError
+from localdata.events.feed import feed_query, read_feed
+from localdata.store.library import Library
 
 OPERATOR = Principal("system", "cli", None, SYSTEM.roles, SYSTEM.scopes)
 
@@ -137,24 +143,61 @@ def keys_create(
     ),
     days: int | None = typer.Option(None, "--days", min=1, help="Expire after this many days."),
 ) -> None:
-    """Make an API key for a user or an organisation, and show it once.
+    """Ask for an API key for a user or an organisation, to be approved by its organisation.
+
+    The operator of the library runs it, not its organisations, so the key waits until an
+    information governance officer of each organisation concerned approves it (`localdata
+    keys approve`, or the API); the officer whose approval completes it is shown its secret.
 
     Example: localdata keys create "nightly export" --organisation E07000120 --scope read
     """
     expires = datetime.now(UTC).timestamp() + days * 86_400 if days else None
+    if (user is None) == (organisation is None):
+        raise UsageError("Give --user or --organisation: whose key it is.")
     with open_library() as library, library.access.transaction() as conn:
-        user_id = accounts.find_user(conn, user).id if user else None
-        made, secret = keys.create_key(
+        made, secret = keys.request_key(
             conn,
             library.access.log,
+            by=OPERATOR,
             name=name,
             scopes=scope,
-            actor=OPERATOR.actor,
-            user_id=user_id,
+            user=user,
             organisation=library.organisation(organisation) if organisation else None,
             expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
         )
+    if secret is None:
+        _print(
+            f"Made key {made.id} ({', '.join(made.scopes)}). It waits for approval by an "
+            f"information governance officer of {', '.join(made.waiting_for)}, who runs "
+            f"`localdata keys approve {made.id} ORGANISATION --api-key THEIR-KEY` and is shown "
+            "its secret."
+        )
+        return
     _print(f"Made key {made.id} ({', '.join(made.scopes)}). Keep it now; it is not shown again:")
+    _print(secret)
+
+
+@keys_app.command("approve")
+def keys_approve(
+    key_id: str = typer.Argument(..., help="The key's id, like ldk_0123456789ab."),
+    organisation: str = typer.Argument(..., help="Your organisation, which approves it."),
+    api_key: str = typer.Option(
+        ..., "--api-key", help="Your own API key, as an information governance officer."
+    ),
+) -> None:
+    """Approve a key waiting for your organisation; the last approval shows its secret once.
+
+    Example: localdata keys approve ldk_0123456789ab E07000120 --api-key "$MY_KEY"
+    """
+    with open_library() as library:
+        officer = library.access.key_principal(api_key)
+        with library.access.transaction() as conn:
+            org = library.organisation(organisation)
+            made, secret = keys.approve_key(conn, library.access.log, key_id, org, by=officer)
+    if secret is None:
+        _print(f"Approved {key_id} for {org}; it still waits for {', '.join(made.waiting_for)}.")
+        return
+    _print(f"Approved {key_id}. Give its holder this key now; it is not shown again:")
     _print(secret)
 
 
@@ -169,9 +212,9 @@ def keys_list(
     with open_library() as library, library.access.transaction() as conn:
         org = library.organisation(organisation) if organisation else None
         for key in keys.list_keys(conn, organisation=org):
-            state = "revoked" if key.revoked_at else "active"
+            state = key.status(datetime.now(UTC))
             owner = key.user_id or key.organisation
-            _print(f"{key.id}  {state:<8} {','.join(key.scopes):<20} {owner}  {key.name}")
+            _print(f"{key.id}  {state:<20} {','.join(key.scopes):<20} {owner}  {key.name}")
 
 
 @keys_app.command("revoke")
@@ -183,7 +226,7 @@ def keys_revoke(
     Example: localdata keys revoke ldk_0123456789ab
     """
     with open_library() as library, library.access.transaction() as conn:
-        keys.revoke_key(conn, library.access.log, library.access.keys, key_id, actor=OPERATOR.actor)
+        keys.revoke_key(conn, library.access.log, library.access.keys, key_id, by=OPERATOR)
     _print(f"Revoked {key_id}.")
 
 
@@ -216,13 +259,22 @@ def access_list() -> None:
             _print(f"{dataset:<32} {level}")
 
 
+OFFICER_KEY = typer.Option(
+    ...,
+    "--api-key",
+    help="Your own API key, as an information governance officer of the organisation: the "
+    "operator of the library signs for no one.",
+)
+
+
 @agreements_app.command("create")
 def agreements_create(
     file: Path = typer.Argument(..., help="The agreement's terms, as TOML or JSON."),
+    api_key: str = OFFICER_KEY,
 ) -> None:
-    """Record a draft data sharing agreement from a file of its terms.
+    """Propose a draft data sharing agreement from a file of its terms, as the provider's officer.
 
-    Example: localdata agreements create council-tax-support.toml
+    Example: localdata agreements create council-tax-support.toml --api-key "$MY_KEY"
     """
     try:
         text = file.read_text(encoding="utf-8")
@@ -230,10 +282,11 @@ def agreements_create(
     except (OSError, ValueError) as error:
         raise UsageError(f"{file} cannot be read as TOML or JSON: {error}") from error
     with open_library() as library:
+        officer = library.access.key_principal(api_key)
         terms = agreements.check_terms(agreements.Terms.model_validate(data), library.standards)
         with library.access.transaction() as conn:
             made = agreements.create_agreement(
-                conn, library.access.log, terms, by=OPERATOR, source=library.settings.events_source
+                conn, library.access.log, terms, by=officer, source=library.settings.events_source
             )
     _print(f"Recorded the draft agreement {made.id}. Each party signs it next.")
 
@@ -242,21 +295,24 @@ def agreements_create(
 def agreements_sign(
     agreement: str = typer.Argument(..., help="The agreement's id."),
     organisation: str = typer.Argument(..., help="The party signing."),
+    api_key: str = OFFICER_KEY,
 ) -> None:
-    """Record a party's sign-off of a draft agreement.
+    """Sign a draft agreement for your organisation, as its information governance officer.
 
-    Example: localdata agreements sign council-tax-support E07000120
+    Example: localdata agreements sign council-tax-support E07000120 --api-key "$MY_KEY"
     """
-    with open_library() as library, library.access.transaction() as conn:
-        org = library.organisation(organisation)
-        agreements.sign_agreement(
-            conn,
-            library.access.log,
-            agreement,
-            org,
-            by=OPERATOR,
-            source=library.settings.events_source,
-        )
+    with open_library() as library:
+        officer = library.access.key_principal(api_key)
+        with library.access.transaction() as conn:
+            org = library.organisation(organisation)
+            agreements.sign_agreement(
+                conn,
+                library.access.log,
+                agreement,
+                org,
+                by=officer,
+                source=library.settings.events_source,
+            )
     _print(f"{org} signed {agreement}.")
 
 
@@ -264,20 +320,23 @@ def agreements_sign(
 def agreements_state(
     agreement: str = typer.Argument(..., help="The agreement's id."),
     state: str = typer.Argument(..., help="active or suspended."),
+    api_key: str = OFFICER_KEY,
 ) -> None:
-    """Make an agreement active, suspend it, or resume it.
+    """Make an agreement active, suspend it, or resume it, as an officer of a party.
 
-    Example: localdata agreements state council-tax-support active
+    Example: localdata agreements state council-tax-support active --api-key "$MY_KEY"
     """
-    with open_library() as library, library.access.transaction() as conn:
-        agreements.set_state(
-            conn,
-            library.access.log,
-            agreement,
-            state,
-            by=OPERATOR,
-            source=library.settings.events_source,
-        )
+    with open_library() as library:
+        officer = library.access.key_principal(api_key)
+        with library.access.transaction() as conn:
+            agreements.set_state(
+                conn,
+                library.access.log,
+                agreement,
+                state,
+                by=officer,
+                source=library.settings.events_source,
+            )
     _print(f"The agreement {agreement} is now {state}.")
 
 
@@ -304,22 +363,36 @@ def audit_verify(
     entry: int | None = typer.Option(
         None, "--entry", min=0, help="Also print and check the proof that this entry is included."
     ),
+    against: list[Path] = typer.Option(
+        [],
+        "--against",
+        help="Also check the log against the signed tree heads kept in this file, as a witness "
+        "or a feed reader keeps them (JSON or JSON Lines); repeatable.",
+    ),
 ) -> None:
-    """Recompute the audit log's Merkle tree and check every signed checkpoint.
+    """Recompute the audit log's Merkle tree and check every signed tree head against it.
 
-    Exits 0 when the log is intact and 1 when anything was changed, deleted or moved.
+    The heads are the log's own checkpoints, every checkpoint published in the events feed,
+    and those in each --against file: each must match the entries, be signed by the library's
+    key, and be consistent with the next (RFC 9162 consistency proofs). Exits 0 when the log is
+    intact and 1 when anything was changed, deleted or moved, or more entries than the
+    checkpoint interval are unsigned.
 
-    Example: localdata audit verify --entry 42
+    Example: localdata audit verify --against witness-heads.jsonl --entry 42
     """
+    witnessed = [head for file in against for head in _heads_in(file)]
     with open_library() as library:
-        result = library.access.verify()
+        published = _published_heads(library)
+        result = library.access.verify([*published, *witnessed])
         proof = None
         if entry is not None:
             with library.access.transaction() as conn:
                 proof = audit.inclusion(conn, entry, library.access.log.signer)
     _print(
         f"{result.entries:,} entries, {result.checkpoints:,} signed checkpoints; "
-        f"{result.unsigned:,} entries after the newest checkpoint are not yet signed."
+        f"{result.unsigned:,} entries after the newest checkpoint are not yet signed. Checked "
+        f"against {len(published):,} signed tree heads in the events feed and "
+        f"{len(witnessed):,} kept elsewhere."
     )
     for problem in result.problems:
         _print(f"  {problem}")
@@ -329,6 +402,35 @@ def audit_verify(
     if not result.ok or (proof is not None and not proof.valid):
         raise typer.Exit(EXIT_MUST_FIX)
     _print("The audit log is intact.")
+
+
+def _heads_in(file: Path) -> list[audit.SignedHead]:
+    """The signed tree heads a file keeps."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{file} cannot be read: {error}") from error
+    return audit.signed_heads(text, str(file))
+
+
+def _published_heads(library: Library) -> list[audit.SignedHead]:
+    """Every checkpoint published in the library's events feed."""
+    heads: list[audit.SignedHead] = []
+    query = feed_query(library, types=[audit.CHECKPOINT_EVENT], limit=FEED_PAGE)
+    while True:
+        page = read_feed(library, ANONYMOUS, query)
+        for stored in page.events:
+            kept_in = f"the events feed (event {stored.seq})"
+            try:
+                heads.append(audit.SignedHead(audit.checkpoint_from(stored.event.data), kept_in))
+            except (KeyError, ValueError, TypeError):
+                raise UsageError(f"{kept_in} is not a signed tree head.") from None
+        if len(page.events) < FEED_PAGE:
+            return heads
+        query = replace(query, after=page.next)
+
+
+FEED_PAGE = 1000
 
 
 @audit_app.command("checkpoint")

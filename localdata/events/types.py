@@ -173,6 +173,31 @@ class AgreementChanged(Event):
         return f"agreements/{self.agreement}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class AuditCheckpointSigned(Event):
+    """The audit log's Merkle tree was signed: a signed tree head for anyone to keep.
+
+    ``size`` entries give the tree ``root`` (hex SHA-256, RFC 9162), signed at ``signed_at``
+    with the library's Ed25519 key ``key_id``; ``signature`` (hex) covers the text
+    ``localdata-audit-checkpoint``, the size, the root and the time, one a line. Keep every one,
+    as a witness does: ``localdata audit verify --against FILE`` then shows whether the log was
+    rewritten after the head was published. The public key is at ``/api/v1/audit/checkpoints``.
+    """
+
+    type: ClassVar[str] = "audit-checkpoint-signed"
+    title: ClassVar[str] = "Audit checkpoint signed"
+    size: int
+    root: str
+    signed_at: dt.datetime
+    key_id: str
+    signature: str
+
+    @property
+    def subject(self) -> str:
+        """The audit log's checkpoints: ``audit/checkpoints``."""
+        return "audit/checkpoints"
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     kind.type: kind
     for kind in (
@@ -183,6 +208,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrganisationOverdue,
         StandardVersioned,
         AgreementChanged,
+        AuditCheckpointSigned,
     )
 }
 
@@ -195,6 +221,7 @@ TypeName = Literal[
     "organisation-overdue",
     "standard-versioned",
     "agreement-changed",
+    "audit-checkpoint-signed",
 ]
 if set(get_args(TypeName)) != set(EVENT_TYPES):  # pragma: no cover  # caught at import
     raise RuntimeError("TypeName must list every declared event type")

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from localdata.access.gate import Grant
-from localdata.access.model import ANONYMOUS, Principal
+from localdata.access.model import ANONYMOUS, SYSTEM, Principal
 from localdata.access.service import Access
 from localdata.errors import (
     Forbidden,
@@ -288,8 +288,8 @@ class Library:
 
     # --- standards ----------------------------------------------------------------------
 
-    def add_standard(self, standard: Standard) -> Path:
-        """Keep an imported standard (or a new version of one) and announce it.
+    def add_standard(self, standard: Standard, *, by: Principal = SYSTEM) -> Path:
+        """Keep an imported standard (or a new version of one), audit it and announce it.
 
         Standards live in files, so the event commits just after the file is in place: a
         crash between the two leaves a standard nobody was told of, never an event for a
@@ -300,6 +300,11 @@ class Library:
         known = [s.version for s in self.standards.all() if s.name == standard.name]
         path = self.standards.save(standard)
         if standard.version not in known:
+            with self.database.transaction() as conn:
+                details = {"version": standard.version}
+                self.access.log.append(
+                    conn, "standard-added", actor=by.actor, dataset=standard.name, details=details
+                )
             previous = max(known, key=version_key) if known else None
             announce_standard(
                 self.database,
@@ -519,14 +524,14 @@ class Library:
 
         Of a dataset that is not open, only those who may read the organisation's rows see its
         submissions at all (``metadata_readers``). Its report quotes cell values; of a dataset
-        that is not open, only the submitting organisation's members (and administrators) see
-        them (``_sees_values``).
+        that is not open, only the submitting organisation's members see them, and a restricted
+        one's are audited (``_sees_values``).
         """
         found = self.submission(submission_id)
         if found.dataset != self.standards.get(dataset).name:
             raise VersionNotFound(f"The {dataset} dataset has no version {submission_id}.")
         self.metadata_readers(found.dataset, principal).require(found.organisation)
-        if self._sees_values(found, principal):
+        if self._sees_values(found, principal, "report"):
             return found
         summary = [
             {key: value for key, value in entry.items() if key != "message"}
@@ -549,15 +554,33 @@ class Library:
         self.metadata_readers(found.dataset, principal).require(found.organisation)
         with self.database.transaction() as conn:
             issues = metadata.submission_issues(conn, submission_id, limit, after)
-        if self._sees_values(found, principal):
+        rows = [int(issue["row"]) for issue in issues if issue.get("row") is not None]
+        if self._sees_values(found, principal, "issues", rows):
             return issues
         return [issue | {"value": None, "message": _WITHHELD} for issue in issues]
 
-    def _sees_values(self, submission: metadata.Submission, principal: Principal) -> bool:
-        """True when the principal may see the cell values a submission's issues quote."""
-        if self.access.level(submission.dataset) == "open" or principal.is_admin:
+    def _sees_values(
+        self,
+        submission: metadata.Submission,
+        principal: Principal,
+        what: str,
+        rows: Sequence[int] = (),
+    ) -> bool:
+        """True when the principal may see the cell values a submission's issues quote.
+
+        Anyone may for open data; otherwise only members of the submitting organisation,
+        which is the only organisation whose data they are (a library administrator sees them
+        only as such a member). Showing a restricted dataset's values is a read of it, audited
+        before they are returned.
+        """
+        level = self.access.level(submission.dataset)
+        if level == "open":
             return True
-        return submission.organisation in principal.reader_for()
+        if submission.organisation not in principal.reader_for():
+            return False
+        if level == "restricted":
+            self.access.record_quoted(principal, submission, what, rows)
+        return True
 
     def diff(
         self,

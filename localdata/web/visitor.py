@@ -1,7 +1,9 @@
 """Who is looking at a page: the signed-in user, if any, for the navigation and the forms.
 
-A visitor who does not sign in gets no cookie: the session (a signed cookie, see
-``localdata.api.auth``) starts only at sign-in, and reading an empty session writes nothing.
+A visitor who does not sign in gets no cookie: the session (a signed cookie carrying a session
+token checked on the server on every request, see ``localdata.api.auth``) starts only at
+sign-in, and reading an empty session writes nothing. A session that has ended (signed out,
+switched off, or ended by the identity provider) is shown as signed out.
 
 Forms that change something carry the session's CSRF token when the visitor is signed in, and
 are refused without it. An anonymous visitor's form (publishing, where the library lets anyone
@@ -18,7 +20,7 @@ from fastapi import Request
 
 from localdata.access import accounts
 from localdata.api.auth import check_csrf, csrf_token
-from localdata.api.deps import SESSION_SINCE, SESSION_USER
+from localdata.api.deps import SESSION_ID
 from localdata.settings import Settings
 from localdata.store.library import Library
 
@@ -39,36 +41,36 @@ class Visitor:
         )
 
 
-def session_user(request: Request) -> str | None:
-    """The signed-in user's id, without starting a session for anyone else."""
+def session_token(request: Request) -> str | None:
+    """The session token the cookie carries, without starting a session for anyone else."""
     if "session" not in request.scope:
         return None
-    found = request.session.get(SESSION_USER)
+    found = request.session.get(SESSION_ID)
     return str(found) if found else None
 
 
 def visitor(request: Request) -> Visitor | None:
-    """The signed-in user, or None for an anonymous visitor."""
-    user_id = session_user(request)
-    if user_id is None:
+    """The signed-in user, or None for an anonymous visitor or a session that has ended."""
+    token = session_token(request)
+    if token is None:
         return None
     library: Library = request.app.state.library
-    since = float(request.session.get(SESSION_SINCE, 0))
+    user_id = library.access.session_user(token)
+    if user_id is None:
+        return None  # signed out, switched off, or ended by the provider: shown as signed out
     with library.access.transaction() as conn:
-        if not accounts.session_valid(conn, user_id, since):
-            return None  # switched off, or signed out everywhere: shown as signed out
         user = accounts.get_user(conn, user_id)
     return Visitor(user.id, user.name, user.email)
 
 
 def form_token(request: Request) -> str:
     """The CSRF token for a form: the session's for a signed-in user, none for anyone else."""
-    return csrf_token(request) if session_user(request) else ""
+    return csrf_token(request) if session_token(request) else ""
 
 
 def check_form_token(request: Request, value: str | None) -> None:
     """Refuse a signed-in user's form without the session's CSRF token."""
-    if session_user(request):
+    if session_token(request):
         check_csrf(request, value)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from localdata.access import agreements
-from localdata.access.model import SYSTEM, Principal, Role
+from localdata.access import accounts, agreements, keys
+from localdata.access.model import ALL_SCOPES, EVERY_ORGANISATION, SYSTEM, Principal, Role
 from localdata.settings import Settings
 from localdata.store.library import Library
 
@@ -63,17 +63,45 @@ def terms(**changes: Any) -> agreements.Terms:
 
 
 def agree(library: Library, found: agreements.Terms, state: str = "active") -> None:
-    """Record an agreement, signed by every party, in ``state``."""
+    """Record an agreement, signed by every party's own officer, in ``state``."""
+    provider = officer(found.provider)
     with library.access.transaction() as conn:
         log = library.access.log
-        agreements.create_agreement(conn, log, found, by=SYSTEM)
+        agreements.create_agreement(conn, log, found, by=provider)
         if state == "draft":
             return
         for party in [found.provider, *found.receivers]:
-            agreements.sign_agreement(conn, log, found.id, party, by=SYSTEM)
-        agreements.set_state(conn, log, found.id, "active", by=SYSTEM)
+            agreements.sign_agreement(conn, log, found.id, party, by=officer(party))
+        agreements.set_state(conn, log, found.id, "active", by=provider)
         if state == "suspended":
-            agreements.set_state(conn, log, found.id, "suspended", by=SYSTEM)
+            agreements.set_state(conn, log, found.id, "suspended", by=provider)
+
+
+def officer(organisation: str) -> Principal:
+    """A signed-in information governance officer of the organisation."""
+    user_id = f"usr_ig_{organisation.rsplit(':', 1)[-1].lower()}"
+    roles = {organisation: frozenset({"information-governance"})}
+    return Principal("user", user_id, user_id, roles, ALL_SCOPES)
+
+
+def officer_key(library: Library, organisation: str) -> str:
+    """The API key of a new information governance officer of the organisation."""
+    short = organisation.rsplit(":", 1)[-1].lower()
+    log = library.access.log
+    with library.access.transaction() as conn:
+        user = accounts.create_user(conn, log, name=f"{short} officer", email=None, actor="test")
+        role = "information-governance"
+        accounts.grant_role(conn, log, user.id, organisation, role, actor="test")
+        made = keys.create_key(
+            conn, log, name="officer", scopes=["read", "admin"], actor="test", user_id=user.id
+        )
+    return made[1]
+
+
+def administrator() -> Principal:
+    """A signed-in administrator of the whole library, in no organisation."""
+    roles = {EVERY_ORGANISATION: frozenset({"admin"})}
+    return Principal("user", "usr_admin", "usr_admin", roles, ALL_SCOPES)
 
 
 def member(*organisations: str, role: Role = "viewer") -> Principal:

@@ -23,6 +23,7 @@ from tests.access.sharing import (
     PEN,
     agree,
     member,
+    officer,
     restricted_library,
     spend_file,
     terms,
@@ -124,7 +125,7 @@ def test_gate_suspending_an_agreement_stops_access_at_once(library: Library) -> 
     agree(library, terms())
     assert library.page("spend", [], principal=member(HYN)).records
     with library.access.transaction() as conn:
-        agreements.set_state(conn, library.access.log, "lan-fraud", "suspended", by=SYSTEM)
+        agreements.set_state(conn, library.access.log, "lan-fraud", "suspended", by=officer(LAN))
     with pytest.raises(NoAgreement, match="'lan-fraud' is suspended"):
         library.page("spend", [], principal=member(HYN))
 

@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 
 from localdata.access import accounts, audit, keys
 from localdata.access.ratelimit import RateLimiter
 from localdata.access.tables import api_keys
+from localdata.app import create_app
+from localdata.cli.access import OPERATOR
 from localdata.errors import NotSignedIn, RateLimited, UsageError
 from localdata.settings import Settings
 from localdata.store.library import Library
@@ -91,7 +95,7 @@ def test_keys_revocation_takes_effect_at_once(library: Library) -> None:
     other = Library(library.settings)  # another process, with its own memory
     other.access.key_principal(secret)
     with library.access.transaction() as conn:
-        keys.revoke_key(conn, library.access.log, library.access.keys, made.id, actor="cli")
+        keys.revoke_key(conn, library.access.log, library.access.keys, made.id, by=OPERATOR)
     for lib in (library, other):
         with pytest.raises(NotSignedIn, match="revoked"):
             lib.access.key_principal(secret)
@@ -127,7 +131,7 @@ def test_keys_user_and_role_changes_are_audited(library: Library) -> None:
     made, _ = make_key(library, user_id=user_id)
     with library.access.transaction() as conn:
         accounts.revoke_role(conn, library.access.log, user_id, HYN, "publisher", actor="cli")
-        keys.revoke_key(conn, library.access.log, None, made.id, actor="cli")
+        keys.revoke_key(conn, library.access.log, None, made.id, by=OPERATOR)
         actions = [e["action"] for e in reversed(audit.entries(conn))]
     assert actions == [
         "user-created",
@@ -164,3 +168,58 @@ def test_keys_of_a_disabled_user_stop_at_once(library: Library) -> None:
         accounts.disable_user(conn, library.access.log, user_id, actor="cli")
     with pytest.raises(NotSignedIn, match="switched off"):
         library.access.key_principal(secret)
+
+
+class CountingHasher:
+    """Argon2 as the keys use it, counting each check of a presented key."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        self.calls: list[str] = []
+
+    def hash(self, secret: str) -> str:
+        return self.hasher.hash(secret)
+
+    def verify(self, secret_hash: str, presented: str) -> bool:
+        self.calls.append(presented)
+        return self.hasher.verify(secret_hash, presented)
+
+
+def counting_argon2(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count every Argon2 check of a presented key."""
+    counting = CountingHasher(keys.HASHER)
+    monkeypatch.setattr(keys, "HASHER", counting)
+    return counting.calls
+
+
+def test_keys_rate_limit_answers_before_any_argon2_work(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 15: a wrong secret for a known key id cost Argon2 work before the 429.
+    library = Library(settings.model_copy(update={"anonymous_rate_limit_per_minute": 3}))
+    client = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    made, _ = make_key(library, user_id=make_user(library))
+    calls = counting_argon2(monkeypatch)
+    wrong = {"Authorization": f"Bearer {made.id}.not-the-secret"}
+    answers = [client.get("/api/v1/datasets", headers=wrong).status_code for _ in range(6)]
+    library.close()
+    assert answers == [401, 401, 401, 429, 429, 429]
+    assert len(calls) == 3
+
+
+def test_keys_wrong_secrets_are_limited_per_key_id_from_any_client(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made, secret = make_key(library, user_id=make_user(library))
+    calls = counting_argon2(monkeypatch)
+    limit = library.settings.api_key_failures_per_minute
+    for client in range(limit):
+        with pytest.raises(NotSignedIn):
+            library.access.key_principal(f"{made.id}.guess{client}", f"10.0.0.{client}")
+    with pytest.raises(RateLimited):
+        library.access.key_principal(f"{made.id}.guess", "10.0.1.1")
+    with pytest.raises(RateLimited):  # the right secret too, until the allowance refills
+        library.access.key_principal(secret, "10.0.1.2")
+    assert len(calls) == limit
+    _, other = make_key(library, organisation=HYN)  # another key id is not held up
+    assert library.access.key_principal(other, "10.0.1.3").reader_for() == {HYN}

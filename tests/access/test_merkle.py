@@ -63,3 +63,16 @@ def test_merkle_consistency_proofs_verify_and_fail_for_a_rewritten_prefix(
     assert merkle.verify_consistency(m, n, mth(leaves[:m]), mth(leaves), proof)
     rewritten = [merkle.leaf_hash(b"rewritten"), *leaves[1:]]
     assert not merkle.verify_consistency(m, n, mth(rewritten[:m]), mth(leaves), proof)
+
+
+@given(st.integers(min_value=1, max_value=140), st.data())
+def test_merkle_consistency_proof_from_a_frontier_is_the_rfc_proof(
+    n: int, data: st.DataObject
+) -> None:
+    # Issue 15: verify proves each signed head consistent with the next from the frontier it
+    # kept and the entries since, without holding the whole log.
+    leaves = leaves_of(n)
+    m = data.draw(st.integers(min_value=1, max_value=n))
+    proof = merkle.consistency_proof_from(merkle.Frontier().extend(leaves[:m]), leaves[m:])
+    assert proof == merkle.consistency_proof(m, leaves)
+    assert merkle.verify_consistency(m, n, mth(leaves[:m]), mth(leaves), proof)

@@ -35,7 +35,7 @@ with warnings.catch_warnings():
     from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 
 from localdata.access import accounts, audit
-from localdata.access.oidc import LOGOUT_EVENT, OidcClient
+from localdata.access.oidc import LOGOUT_EVENT, Identity, OidcClient, SignInFailed
 from localdata.access.tables import identities
 from localdata.app import create_app
 from localdata.settings import Settings
@@ -263,7 +263,7 @@ def test_oidc_back_channel_logout_ends_the_session(
     assert client.get("/api/v1/keys").status_code == 401
 
 
-def _logout_token(provider: RunningProvider, key: Any) -> str:
+def _logout_token(provider: RunningProvider, key: Any, **changes: Any) -> str:
     claims = {
         "iss": provider.url,
         "aud": CLIENT,
@@ -272,6 +272,7 @@ def _logout_token(provider: RunningProvider, key: Any) -> str:
         "sub": SUBJECT,
         "events": {LOGOUT_EVENT: {}},
     }
+    claims = {k: v for k, v in (claims | changes).items() if v is not None}
     header = {"alg": "RS256"} | ({"kid": key.kid} if key.kid else {})
     return jwt.encode(header, claims, key)
 
@@ -307,3 +308,93 @@ def test_oidc_joins_a_known_user_only_on_a_verified_email(
         stranger = accounts.get_user(conn, mapped[UNVERIFIED])
     assert mapped[SUBJECT] == known.id
     assert stranger.id != known.id and stranger.email is None
+
+
+def id_token(provider: RunningProvider, **changes: Any) -> str:
+    """An ID token signed by the provider's own key, with ``changes`` (None drops a claim)."""
+    now = int(time.time())
+    claims = {
+        "iss": provider.url,
+        "aud": CLIENT,
+        "sub": SUBJECT,
+        "iat": now,
+        "exp": now + 300,
+        "nonce": "the-nonce",
+        "vot": "Cl.Cm",
+    }
+    claims = {k: v for k, v in (claims | changes).items() if v is not None}
+    header = {"alg": "RS256"} | ({"kid": provider.key.kid} if provider.key.kid else {})
+    return jwt.encode(header, claims, provider.key)
+
+
+def finish_with(
+    library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    token: str,
+    userinfo: dict[str, Any] | None = None,
+) -> Identity:
+    """Finish a sign-in whose token endpoint gave ``token`` and whose userinfo ``userinfo``."""
+    client = OidcClient(library.settings)
+    monkeypatch.setattr(client, "_token", lambda *_: {"id_token": token, "access_token": "at"})
+    monkeypatch.setattr(client, "_userinfo", lambda *_: userinfo or {})
+    saved = {"state": "s", "nonce": "the-nonce", "verifier": "v", "redirect_uri": "https://x/cb"}
+    return client.finish("code", "s", saved)
+
+
+def test_oidc_refuses_userinfo_about_another_subject(
+    library: Library, provider: RunningProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 15: OpenID Connect Core 5.3.2, the userinfo sub must be the ID token's.
+    token = id_token(provider)
+    other = {"sub": "someone-else", "email": "mallory@example.org", "email_verified": True}
+    with pytest.raises(SignInFailed, match="about someone else"):
+        finish_with(library, monkeypatch, token, other)
+    same = other | {"sub": SUBJECT, "email": EMAIL}
+    assert finish_with(library, monkeypatch, token, same).email == EMAIL
+
+
+@pytest.mark.parametrize("issued", [3600, -7200, None, "yesterday"])
+def test_oidc_refuses_an_id_token_issued_in_the_future_or_long_ago(
+    library: Library,
+    provider: RunningProvider,
+    monkeypatch: pytest.MonkeyPatch,
+    issued: int | str | None,
+) -> None:
+    at = int(time.time()) + issued if isinstance(issued, int) else issued
+    with pytest.raises(SignInFailed, match="time of issue"):
+        finish_with(library, monkeypatch, id_token(provider, iat=at, email=EMAIL))
+    assert finish_with(library, monkeypatch, id_token(provider, email=EMAIL)).subject == SUBJECT
+
+
+def test_oidc_checks_the_authorised_party_of_an_id_token(
+    library: Library, provider: RunningProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    several = [CLIENT, "another-client"]
+    for claims in (
+        {"aud": several},
+        {"aud": several, "azp": "another-client"},
+        {"aud": CLIENT, "azp": "another-client"},
+    ):
+        with pytest.raises(SignInFailed, match="authorised party"):
+            finish_with(library, monkeypatch, id_token(provider, email=EMAIL, **claims))
+    accepted = id_token(provider, email=EMAIL, aud=several, azp=CLIENT)
+    assert finish_with(library, monkeypatch, accepted).subject == SUBJECT
+
+
+def test_oidc_refuses_a_replayed_back_channel_logout_token(
+    library: Library, provider: RunningProvider
+) -> None:
+    first = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(first, provider)
+    token = _logout_token(provider, provider.key)
+    assert first.post("/auth/backchannel-logout", data={"logout_token": token}).status_code == 200
+    assert first.get("/api/v1/keys").status_code == 401
+    second = TestClient(create_app(library.settings, library), base_url="https://testserver")
+    sign_in(second, provider)
+    replayed = second.post("/auth/backchannel-logout", data={"logout_token": token})
+    assert replayed.status_code == 400 and "used already" in replayed.text
+    assert second.get("/api/v1/keys").status_code == 200
+    without_jti = _logout_token(provider, provider.key, jti=None)
+    refused = second.post("/auth/backchannel-logout", data={"logout_token": without_jti})
+    assert refused.status_code == 400
+    assert second.get("/api/v1/keys").status_code == 200

@@ -71,6 +71,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/keys"): "signed-in",
     ("GET", "/api/v1/keys"): "signed-in",
     ("DELETE", "/api/v1/keys/{key_id}"): "signed-in",
+    ("POST", "/api/v1/keys/{key_id}/approval"): "signed-in",
     ("GET", "/api/v1/events"): "open",  # events of restricted datasets filtered by principal
     ("GET", "/api/v1/events.atom"): "open",
     ("GET", "/api/v1/asyncapi.json"): "open",
@@ -131,6 +132,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "json": {"dataset": "spend", "organisation": LAN, "url": "https://example.org/s.csv"}
     },
     ("POST", "/check/{sha256}/publish"): {"data": {"organisation": LAN, "standard": "spend"}},
+    ("POST", "/api/v1/keys/{key_id}/approval"): {"json": {"organisation": LAN}},
 }
 
 

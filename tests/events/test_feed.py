@@ -96,7 +96,7 @@ def test_asyncapi_document_lists_every_event_type(client: TestClient) -> None:
     body = client.get("/api/v1/asyncapi.json").json()
     assert body["asyncapi"] == "3.0.0"
     messages = body["components"]["messages"]
-    assert "version-published" in messages and len(messages) == 7
+    assert "version-published" in messages and len(messages) == 8
     assert body["operations"]["deliverEvent"]["action"] == "send"
 
 

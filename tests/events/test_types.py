@@ -19,6 +19,7 @@ def test_event_types_are_kebab_case_with_a_docstring_and_title() -> None:
             "organisation-overdue",
             "standard-versioned",
             "agreement-changed",
+            "audit-checkpoint-signed",
         ]
     )
     for slug, kind in EVENT_TYPES.items():

@@ -32,6 +32,7 @@ TABLES |= {"users", "identities", "memberships", "api_keys", "dataset_access", "
 TABLES |= {"audit_entries", "audit_records", "audit_checkpoints", "audit_head"}
 TABLES |= {"events", "webhook_subscriptions", "webhook_deliveries", "webhook_attempts"}
 TABLES |= {"overdue_marks"}
+TABLES |= {"sessions", "oidc_logout_tokens"}
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """Data sharing agreements and the audit log on the web pages.
 
 The register of agreements and each agreement's page are open to everyone, without personal
-data, as in the API. An information governance officer of a party (or an administrator) also
-proposes, signs, activates and suspends agreements here, through the same core functions the
-API and the command line call (``localdata.access.agreements``), which check who may do what
-and write each change to the audit log. The audit pages show an organisation's officers who
-read its restricted data, and every read of one record, from ``localdata.access.audit``.
+data, as in the API. An information governance officer of a party (never a library
+administrator as such) also proposes, signs, activates and suspends agreements here, through
+the same core functions the API and the command line call (``localdata.access.agreements``),
+which check who may do what and write each change to the audit log. The audit pages show an
+organisation's officers who read its restricted data, and every read of one record, from
+``localdata.access.audit``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def register(request: Request, library: LibraryDep) -> HTMLResponse:
         {
             "agreements": [a.register_entry(today) for a in found],
             "names": _names(library, found),
-            "may_propose": bool(_governed(principal)) or principal.is_admin,
+            "may_propose": bool(_governed(principal)),
         },
     )
 
@@ -323,7 +324,7 @@ def _signed_in(request: Request) -> Principal:
 
 def _officer(request: Request) -> Principal:
     principal = _signed_in(request)
-    if not _governed(principal) and not principal.is_admin:
+    if not _governed(principal):
         raise Forbidden(
             "Only an information governance officer of an organisation can propose a data "
             "sharing agreement."
