@@ -185,10 +185,11 @@ def test_duties_issue_values_are_withheld_from_administrators_and_audited_for_me
 ) -> None:
     bad = spend_file(PEN).replace(b"02/03/2024", b"31/02/2024")
     version = library.publish(bad, "spend", PEN, filename="bad.csv").submission.id
-    shown = library.submission_issues(version, principal=administrator())
-    assert shown and all(issue["value"] is None for issue in shown)
-    report = library.dataset_submission("spend", version, administrator()).report
-    assert "31/02/2024" not in str(report["summary"])
+    # An administrator is no reader of restricted data: not even its submissions are shown.
+    with pytest.raises(Forbidden):
+        library.submission_issues(version, principal=administrator())
+    with pytest.raises(Forbidden):
+        library.dataset_submission("spend", version, administrator())
     assert "read" not in actions(library, "user:usr_admin")
     own = library.submission_issues(version, principal=member(PEN))
     assert "31/02/2024" in {issue["value"] for issue in own}
